@@ -1,0 +1,1 @@
+"""Tutela: case management for Tutela Minori and the Segretariato Sociale."""

@@ -1,0 +1,1 @@
+"""Identity, sessions and the one permission policy."""

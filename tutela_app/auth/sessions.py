@@ -1,0 +1,135 @@
+"""Server-side login sessions.
+
+The browser holds only a random opaque id in an ``HttpOnly; SameSite=Lax`` cookie; the
+database stores its SHA-256, the staff id, the provider's session id (for back-channel
+logout) and the ID token (as ``id_token_hint`` for RP-initiated logout). Sessions end on
+logout, on back-channel logout, after ``session_idle_minutes`` without activity and after
+``session_absolute_hours`` in any case.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from tutela_app.auth.permissions import Actor
+from tutela_app.models import AuthSession, RoleGrant, Staff, Tenant, utcnow
+from tutela_app.settings import get_settings
+
+COOKIE_NAME = "tutela_session"
+#: Activity refreshes ``last_seen_at`` at most this often, to spare writes.
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_session(
+    session: Session, staff_id: int, issuer: str, idp_session_id: str | None, id_token: str | None
+) -> str:
+    """Create a session and return the opaque cookie value (never stored in clear)."""
+    settings = get_settings()
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(
+        AuthSession(
+            id=hash_token(token),
+            staff_id=staff_id,
+            issuer=issuer,
+            idp_session_id=idp_session_id,
+            id_token=id_token,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(hours=settings.session_absolute_hours),
+        )
+    )
+    return token
+
+
+def _is_live(row: AuthSession, now: datetime) -> str | None:
+    """None when live, else the reason it is not."""
+    settings = get_settings()
+    if row.ended_at is not None:
+        return row.end_reason or "ended"
+    if now >= row.expires_at:
+        return "absolute_timeout"
+    if now - row.last_seen_at >= timedelta(minutes=settings.session_idle_minutes):
+        return "idle_timeout"
+    return None
+
+
+def resolve_session(session: Session, token: str | None, *, touch: bool = True) -> AuthSession | None:
+    """Return the live session for a cookie value, ending it if it has timed out."""
+    if not token or len(token) > 200:
+        return None
+    row = session.get(AuthSession, hash_token(token))
+    if row is None:
+        return None
+    now = utcnow()
+    reason = _is_live(row, now)
+    if reason is not None:
+        if row.ended_at is None:
+            row.ended_at, row.end_reason = now, reason
+            session.add(row)
+        return None
+    if touch and now - row.last_seen_at >= TOUCH_INTERVAL:
+        row.last_seen_at = now
+        session.add(row)
+    return row
+
+
+def end_session(session: Session, token_hash: str, reason: str) -> AuthSession | None:
+    row = session.get(AuthSession, token_hash)
+    if row is not None and row.ended_at is None:
+        row.ended_at, row.end_reason = utcnow(), reason
+        session.add(row)
+    return row
+
+
+def end_sessions_for_idp_session(session: Session, issuer: str, sub_staff_id: int | None, sid: str | None) -> int:
+    """Back-channel logout: end the sessions matching the provider's ``sid`` (or subject)."""
+    query = select(AuthSession).where(AuthSession.issuer == issuer, AuthSession.ended_at.is_(None))
+    if sid:
+        query = query.where(AuthSession.idp_session_id == sid)
+    elif sub_staff_id is not None:
+        query = query.where(AuthSession.staff_id == sub_staff_id)
+    else:
+        return 0
+    rows = session.exec(query).all()
+    for row in rows:
+        row.ended_at, row.end_reason = utcnow(), "backchannel_logout"
+        session.add(row)
+    return len(rows)
+
+
+def actor_for_session(session: Session, row: AuthSession) -> Actor | None:
+    staff = session.get(Staff, row.staff_id)
+    if staff is None or not staff.active:
+        return None
+    grants = session.exec(
+        select(RoleGrant.tenant_id, RoleGrant.role, Tenant.code)
+        .join(Tenant, Tenant.id == RoleGrant.tenant_id)
+        .where(RoleGrant.staff_id == staff.id, Tenant.active.is_(True))
+    ).all()
+    roles: dict[int, set[str]] = {}
+    codes: dict[int, str] = {}
+    for tenant_id, role, code in grants:
+        roles.setdefault(tenant_id, set()).add(role)
+        codes[tenant_id] = code
+    return Actor(
+        staff_id=staff.id,
+        display_name=staff.display_name,
+        profession=staff.profession,
+        roles_by_tenant={t: frozenset(r) for t, r in roles.items()},
+        tenant_codes=codes,
+        session_ref=row.id[:16],
+    )
+
+
+def actor_from_cookie(session: Session, token: str | None) -> Actor | None:
+    row = resolve_session(session, token)
+    return actor_for_session(session, row) if row else None

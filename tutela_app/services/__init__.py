@@ -1,0 +1,1 @@
+"""Business operations: each takes (session, actor, ...), authorises, scopes, audits."""
