@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +25,10 @@ class Settings(BaseSettings):
     database_url: str = Field(default=f"sqlite:///{DEFAULT_SQLITE_PATH}")
     public_url: str = "http://localhost:3000"
     bind_host: str = "127.0.0.1"
-    redis_url: str | None = None
+    #: Port the app listens on behind a reverse proxy; defaults to the public URL's port.
+    bind_port: int | None = None
+    #: Redis for Reflex's shared state (several workers); REFLEX_REDIS_URL is accepted too.
+    redis_url: str | None = Field(default=None, validation_alias=AliasChoices("TUTELA_REDIS_URL", "REFLEX_REDIS_URL"))
     workers: int = 1
 
     oidc_issuer: str | None = None
@@ -68,6 +71,10 @@ class Settings(BaseSettings):
     def port(self) -> int:
         parts = urlsplit(self.public_url)
         return parts.port or (443 if parts.scheme == "https" else 80)
+
+    @property
+    def listen_port(self) -> int:
+        return self.bind_port or self.port
 
     @property
     def is_sqlite(self) -> bool:
