@@ -7,6 +7,7 @@ fresh browser context. Tests fail on any uncaught page error and on errors the a
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -104,7 +105,8 @@ def login(page: Page, app: AppServer, username: str, next_path: str = "/") -> No
     page.get_by_label("Nome utente").fill(username)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Accedi").click()
-    page.wait_for_url(f"{app.url}{next_path}*", timeout=30_000)
+    target = re.escape(app.url + next_path.split("?")[0].rstrip("/")) + r"/?([?#].*)?$"
+    page.wait_for_url(re.compile(target), timeout=30_000)
     wait_hydrated(page)
 
 

@@ -70,7 +70,7 @@ class AppServer:
                 raise RuntimeError(f"Tutela exited early:\n{self.log_tail()}")
             try:
                 ping = httpx.get(f"{self.url}/ping", timeout=2)
-                page = httpx.get(f"{self.url}/non-autorizzato", timeout=5)
+                page = httpx.get(f"{self.url}/non-autorizzato", timeout=5, follow_redirects=True)
                 if ping.status_code == 200 and page.status_code == 200:
                     return self
             except httpx.HTTPError:
