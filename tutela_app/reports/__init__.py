@@ -1,0 +1,1 @@
+"""Documents built from service data: court reports and service reports (DOCX/PDF)."""
