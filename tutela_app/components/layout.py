@@ -20,7 +20,7 @@ def nav_link(label: str, href: str, visible: rx.Var | bool = True) -> rx.Compone
 def header() -> rx.Component:
     return rx.el.header(
         rx.hstack(
-            rx.link(rx.heading("Tutela", size="5", color="white"), href=routes.HOME, style=FOCUS_STYLE),
+            rx.link(rx.text("Tutela", size="5", weight="bold", color="white"), href=routes.HOME, style=FOCUS_STYLE, aria_label="Tutela, home"),
             rx.el.nav(
                 rx.hstack(
                     nav_link("Home", routes.HOME),
