@@ -7,6 +7,8 @@ INTAKE = "/sportello"
 INTAKE_WIZARD = "/sportello/accesso/[accesso_id]"
 BOARD = "/casi"
 CASE_FILE = "/casi/[case_id]"
+CASE_COURT = "/casi/[case_id]/tribunale"
+ADMIN_DEADLINE_RULES = "/amministrazione/scadenze"
 DASHBOARDS = "/cruscotti"
 AUDIT = "/audit"
 ADMIN = "/amministrazione"
@@ -39,3 +41,7 @@ def case_file_url(case_id: int) -> str:
 
 def wizard_url(accesso_id: int) -> str:
     return f"/sportello/accesso/{int(accesso_id)}"
+
+
+def case_court_url(case_id: int) -> str:
+    return f"/casi/{int(case_id)}/tribunale"
