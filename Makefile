@@ -12,12 +12,12 @@ AXE_STAMP := tests/e2e/js/node_modules/.installed
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export REFLEX_USE_NPM := 1
 
-.PHONY: run test setup browser test-fast bench audit lint migrate seed-large lock clean run-prod backup
+.PHONY: run test setup browser system-packages test-fast bench audit lint migrate seed-large lock clean run-prod backup restore
 
 run: setup ## Set up, migrate, load demo data, start the dev OpenID provider and the app
 	$(PY) -m tutela_app.manage run
 
-test: setup browser $(AXE_STAMP) ## Set up and run the whole test suite, browser tests included
+test: setup browser system-packages $(AXE_STAMP) ## Set up and run the whole test suite, browser tests included
 	$(PY) -m pytest
 
 test-fast: setup ## Unit, service and auth tests only (no browser)
@@ -49,6 +49,33 @@ browser: ## Debian's Chromium for the end-to-end tests (Playwright cannot downlo
 		echo "    sudo apt-get update && sudo apt-get install -y chromium"; \
 		exit 1; \
 	fi
+
+system-packages: ## Debian packages the tests drive: nginx (config check), PostgreSQL and Redis servers (fault tests)
+	@missing=""; \
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	command -v pg_dump >/dev/null 2>&1 || missing="$$missing postgresql-client"; \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		echo "Installing Debian packages:$$missing (apt)..."; \
+		[ -e /etc/postgresql-common/createcluster.conf ] || { mkdir -p /etc/postgresql-common; \
+			echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf; }; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+		echo "Missing Debian packages:$$missing. Install them as root with:"; \
+		echo "    sudo apt-get update && sudo apt-get install -y$$missing"; \
+		exit 1; \
+	fi
+
+run-prod: setup ## Production mode (see deploy/README.md and deploy/env.production.sample)
+	$(PY) -m tutela_app.manage run-prod
+
+backup: setup ## Consistent online backup into $$TUTELA_DATA_DIR/backups
+	$(PY) -m tutela_app.manage backup
+
+restore: setup ## Restore FILE=<backup> (default: the latest) into TUTELA_DATABASE_URL and verify it
+	$(PY) -m tutela_app.manage restore $(FILE)
 
 migrate: setup
 	$(PY) -m tutela_app.manage migrate

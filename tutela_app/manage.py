@@ -1,9 +1,15 @@
+# ruff: noqa: T201 (operator commands print to the terminal)
 """Operator commands: ``python -m tutela_app.manage <command>``.
 
 * ``migrate``   apply the Alembic migrations to ``TUTELA_DATABASE_URL``
 * ``run``       migrate, load demo data when the database is empty, start the
                 development OpenID provider (unless ``TUTELA_OIDC_ISSUER`` is set) and
                 serve the app on ``TUTELA_PUBLIC_URL`` (one origin: pages, events, /auth)
+* ``run-prod``  check the production configuration, migrate, and serve with Granian:
+                ``TUTELA_WORKERS`` workers sharing state through Redis, on
+                ``TUTELA_BIND_HOST:TUTELA_BIND_PORT`` behind the TLS proxy (deploy/)
+* ``backup``    consistent online backup into ``TUTELA_DATA_DIR/backups`` (0600 files)
+* ``restore``   restore a backup into ``TUTELA_DATABASE_URL`` and verify it
 """
 
 from __future__ import annotations
@@ -85,15 +91,75 @@ def run() -> int:
             return proc.wait()
 
 
+def run_prod() -> int:
+    from tutela_app.tools.production import production_env, production_problems
+
+    settings = get_settings()
+    problems = production_problems(settings)
+    if problems:
+        print("Configurazione di produzione non valida:", *problems, sep="\n  - ", file=sys.stderr)
+        return 2
+    migrate()
+    print(f"Tutela (produzione, {settings.workers} worker) su {settings.bind_host}:{settings.listen_port} "
+          f"per {settings.public_url}", flush=True)
+    proc = subprocess.Popen(reflex_run_command(), cwd=PROJECT_ROOT, env=reflex_env(production_env(settings)))  # noqa: S603
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        return proc.wait()
+
+
+def backup_command() -> int:
+    from tutela_app.tools.backup import BackupError, backup
+
+    settings = get_settings()
+    try:
+        path = backup(settings.database_url, settings.data_dir / "backups")
+    except BackupError as exc:
+        print(f"Backup non riuscito: {exc}", file=sys.stderr)
+        return 1
+    print(f"Backup creato: {path}")
+    return 0
+
+
+def restore_command(file: str | None, force: bool) -> int:
+    from tutela_app.tools.backup import BackupError, latest_backup, restore
+
+    settings = get_settings()
+    path = Path(file) if file else latest_backup(settings.data_dir / "backups")
+    if path is None or not path.exists():
+        print("Nessun file di backup da ripristinare.", file=sys.stderr)
+        return 1
+    try:
+        tables = restore(path, settings.database_url, force=force)
+    except BackupError as exc:
+        print(f"Ripristino non riuscito: {exc}", file=sys.stderr)
+        return 1
+    print(f"Ripristinato {path.name}: {len(tables)} tabelle verificate con il manifest.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tutela_app.manage")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("run", help="migrate, seed if empty, start the dev IdP and the app")
+    sub.add_parser("run-prod", help="production mode: PostgreSQL, Redis, several workers")
+    sub.add_parser("backup", help="consistent online backup of the database")
+    restore_parser = sub.add_parser("restore", help="restore a backup (default: the latest) and verify it")
+    restore_parser.add_argument("file", nargs="?", help="backup file (default: latest in data_dir/backups)")
+    restore_parser.add_argument("--force", action="store_true", help="overwrite a non-empty database")
     args = parser.parse_args(argv)
     if args.command == "migrate":
         migrate()
         return 0
+    if args.command == "run-prod":
+        return run_prod()
+    if args.command == "backup":
+        return backup_command()
+    if args.command == "restore":
+        return restore_command(args.file, args.force)
     return run()
 
 
