@@ -53,7 +53,7 @@ class AppServer:
     def url(self) -> str:
         return f"http://localhost:{self.port}"
 
-    def start(self, timeout: float = 420.0) -> AppServer:
+    def start(self, timeout: float = 600.0) -> AppServer:
         self._log_handle = self.log_path.open("w")
         app_dir = copy_app(self.app_dir or self.log_path.parent / "app")
         self.process = subprocess.Popen(  # noqa: S603
