@@ -19,7 +19,7 @@ import pytest
 from sqlmodel import Session, select
 
 from tutela_app import db
-from tutela_app.auth import oidc
+from tutela_app.auth import oidc_client
 from tutela_app.auth.routes import build_auth_app
 from tutela_app.models import AuthSession, RoleGrant, Staff, Tenant
 from tutela_app.settings import get_settings
@@ -118,7 +118,7 @@ def configure(monkeypatch: pytest.MonkeyPatch, **env: str) -> None:
         monkeypatch.setenv(key, value)
     get_settings.cache_clear()
     db._engine_for.cache_clear()
-    oidc.reset_oidc_clients()
+    oidc_client.reset_oidc_clients()
 
 
 @pytest.fixture
@@ -138,7 +138,7 @@ def auth_env(
         s.commit()
     receiver.clear()
     yield AuthEnv(idp, receiver.url, receiver)
-    oidc.reset_oidc_clients()
+    oidc_client.reset_oidc_clients()
 
 
 # ---------------------------------------------------------------------------

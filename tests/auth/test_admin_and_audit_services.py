@@ -15,8 +15,10 @@ from tutela_app.auth.permissions import Actor, NotFoundOrForbidden
 from tutela_app.models import AuditEvent, RoleGrant, Staff, Tenant, utcnow
 from tutela_app.services import audit, audit_log
 from tutela_app.services import staff as svc
+from tutela_app.services import staff_admin as admin_svc
 from tutela_app.services.audit_log import AuditFilters
-from tutela_app.services.staff import ConcurrentEditError, InvalidRequest, claim_values
+from tutela_app.services.staff import InvalidRequest, claim_values
+from tutela_app.services.staff_admin import ConcurrentEditError
 from tutela_app.settings import get_settings
 
 
@@ -133,12 +135,12 @@ def test_sync_maps_string_claims_and_ignores_unknown_values(world: dict) -> None
 def test_tenants_are_scoped_and_services_updated(world: dict) -> None:
     admin, coord = world["actors"]["admin"], world["actors"]["coord"]
     t = world["t"]
-    assert {r.code for r in tx(svc.list_tenants, admin)} == {"a", "b"}
+    assert {r.code for r in tx(admin_svc.list_tenants, admin)} == {"a", "b"}
     with pytest.raises(NotFoundOrForbidden):
-        tx(svc.list_tenants, coord)
+        tx(admin_svc.list_tenants, coord)
 
     row = tx(
-        svc.set_tenant_services,
+        admin_svc.set_tenant_services,
         admin,
         t["a"],
         buys_tutela_minori=True,
@@ -156,7 +158,7 @@ def test_tenants_are_scoped_and_services_updated(world: dict) -> None:
 
     with pytest.raises(ConcurrentEditError):
         tx(
-            svc.set_tenant_services,
+            admin_svc.set_tenant_services,
             admin,
             t["a"],
             buys_tutela_minori=False,
@@ -165,60 +167,60 @@ def test_tenants_are_scoped_and_services_updated(world: dict) -> None:
         )
     for tenant_id in (t["c"], 999_999):
         with pytest.raises(NotFoundOrForbidden):
-            tx(svc.set_tenant_services, admin, tenant_id, buys_tutela_minori=True, buys_segretariato=True)
+            tx(admin_svc.set_tenant_services, admin, tenant_id, buys_tutela_minori=True, buys_segretariato=True)
     with pytest.raises(NotFoundOrForbidden):
-        tx(svc.set_tenant_services, coord, t["a"], buys_tutela_minori=True, buys_segretariato=True)
+        tx(admin_svc.set_tenant_services, coord, t["a"], buys_tutela_minori=True, buys_segretariato=True)
     for bad in (
         {"buys_tutela_minori": "yes", "buys_segretariato": True},
         {"buys_tutela_minori": 1, "buys_segretariato": False},
     ):
         with pytest.raises(InvalidRequest):
-            tx(svc.set_tenant_services, admin, t["a"], **bad)
+            tx(admin_svc.set_tenant_services, admin, t["a"], **bad)
     for bad_id in ("1", True, -1, None, 2**70):
         with pytest.raises(InvalidRequest):
-            tx(svc.set_tenant_services, admin, bad_id, buys_tutela_minori=True, buys_segretariato=True)
+            tx(admin_svc.set_tenant_services, admin, bad_id, buys_tutela_minori=True, buys_segretariato=True)
 
 
 def test_staff_listing_is_scoped(world: dict) -> None:
     admin, p = world["actors"]["admin"], world["p"]
-    staff, grants = tx(svc.list_staff_with_grants, admin)
+    staff, grants = tx(admin_svc.list_staff_with_grants, admin)
     ids = {s.id for s in staff}
     assert {p["admin"], p["coord"], p["worker_a"], p["nobody"]} <= ids
     assert p["worker_c"] not in ids
     assert {g.tenant_code for g in grants} <= {"a", "b"}
     with pytest.raises(NotFoundOrForbidden):
-        tx(svc.list_staff_with_grants, world["actors"]["coord"])
+        tx(admin_svc.list_staff_with_grants, world["actors"]["coord"])
 
 
 def test_app_grants_add_and_remove(world: dict) -> None:
     admin, t, p = world["actors"]["admin"], world["t"], world["p"]
-    row = tx(svc.add_app_grant, admin, p["nobody"], t["b"], "equipe")
+    row = tx(admin_svc.add_app_grant, admin, p["nobody"], t["b"], "equipe")
     assert (row.source, row.role, row.tenant_code) == ("app", "equipe", "b")
     with pytest.raises(InvalidRequest):  # duplicate
-        tx(svc.add_app_grant, admin, p["nobody"], t["b"], "equipe")
+        tx(admin_svc.add_app_grant, admin, p["nobody"], t["b"], "equipe")
     with pytest.raises(NotFoundOrForbidden):  # tenant outside the admin's scope
-        tx(svc.add_app_grant, admin, p["nobody"], t["c"], "equipe")
+        tx(admin_svc.add_app_grant, admin, p["nobody"], t["c"], "equipe")
     with pytest.raises(NotFoundOrForbidden):  # a person only known in another Comune
-        tx(svc.add_app_grant, admin, p["worker_c"], t["a"], "equipe")
+        tx(admin_svc.add_app_grant, admin, p["worker_c"], t["a"], "equipe")
     with pytest.raises(NotFoundOrForbidden):
-        tx(svc.add_app_grant, admin, 999_999, t["a"], "equipe")
+        tx(admin_svc.add_app_grant, admin, 999_999, t["a"], "equipe")
     with pytest.raises(InvalidRequest):
-        tx(svc.add_app_grant, admin, p["nobody"], t["a"], "superuser")
+        tx(admin_svc.add_app_grant, admin, p["nobody"], t["a"], "superuser")
     with pytest.raises(InvalidRequest):  # no self-service escalation
-        tx(svc.add_app_grant, admin, p["admin"], t["a"], "coordinatore")
+        tx(admin_svc.add_app_grant, admin, p["admin"], t["a"], "coordinatore")
     with pytest.raises(NotFoundOrForbidden):
-        tx(svc.add_app_grant, world["actors"]["coord"], p["worker_a"], t["a"], "coordinatore")
+        tx(admin_svc.add_app_grant, world["actors"]["coord"], p["worker_a"], t["a"], "coordinatore")
 
     with db.read_session() as s:
         claim_grant = s.exec(select(RoleGrant).where(RoleGrant.staff_id == p["worker_a"])).one()
         other_tenant = s.exec(select(RoleGrant).where(RoleGrant.staff_id == p["worker_c"])).one()
     with pytest.raises(InvalidRequest):  # provider grants change at the provider
-        tx(svc.remove_app_grant, admin, claim_grant.id)
+        tx(admin_svc.remove_app_grant, admin, claim_grant.id)
     with pytest.raises(NotFoundOrForbidden):
-        tx(svc.remove_app_grant, admin, other_tenant.id)
+        tx(admin_svc.remove_app_grant, admin, other_tenant.id)
     with pytest.raises(NotFoundOrForbidden):
-        tx(svc.remove_app_grant, admin, 999_999)
-    tx(svc.remove_app_grant, admin, row.id)
+        tx(admin_svc.remove_app_grant, admin, 999_999)
+    tx(admin_svc.remove_app_grant, admin, row.id)
     with db.read_session() as s:
         assert s.get(RoleGrant, row.id) is None
     assert [(e.action, e.entity_type) for e in events() if e.entity_type == "role_grant"] == [

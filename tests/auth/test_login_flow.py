@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from tests.auth.conftest import AuthEnv, Browser, query
 from tutela_app.auth import sessions
-from tutela_app.auth.oidc import PENDING_COOKIE_PREFIX, PendingLogin, seal_pending, unseal_pending
+from tutela_app.auth.pending_login import PENDING_COOKIE_PREFIX, PendingLogin, seal_pending, unseal_pending
 from tutela_app.models import AuditEvent, RoleGrant
 
 pytestmark = pytest.mark.timeout(120)

@@ -15,7 +15,8 @@ from sqlmodel import select
 from tests.auth.conftest import AuthEnv, Browser, configure, query
 from tests.support.ports import free_port
 from tutela_app.auth import sessions
-from tutela_app.auth.oidc import ConfigurationError, check_provider_url
+from tutela_app.auth.oidc_errors import ConfigurationError
+from tutela_app.auth.provider_url import check_provider_url
 from tutela_app.auth.routes import build_auth_app
 from tutela_app.models import AuditEvent, AuthSession, utcnow
 

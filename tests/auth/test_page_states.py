@@ -13,8 +13,8 @@ from reflex.istate.data import RouterData  # noqa: E402
 
 import tutela_app.tutela_app  # noqa: E402, F401  (registers the states)
 from tests.auth.conftest import AuthEnv, Browser  # noqa: E402
-from tutela_app.pages.admin import AdminState  # noqa: E402
-from tutela_app.pages.audit import AuditLogState  # noqa: E402
+from tutela_app.pages.admin.state import AdminState  # noqa: E402
+from tutela_app.pages.audit.state import AuditLogState  # noqa: E402
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -15,13 +15,10 @@ from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
 from tests.auth.conftest import AuthEnv, Browser
-from tutela_app.auth.oidc import (
-    BACKCHANNEL_EVENT,
-    OidcError,
-    get_oidc_client,
-    validate_id_token,
-    validate_logout_token,
-)
+from tutela_app.auth.id_token import validate_id_token
+from tutela_app.auth.logout_token import BACKCHANNEL_EVENT, validate_logout_token
+from tutela_app.auth.oidc_client import get_oidc_client
+from tutela_app.auth.oidc_errors import OidcError
 
 ISSUER = "https://idp.example.org/realms/tutela"
 CLIENT = "tutela"

@@ -1,5 +1,4 @@
-"""Registro accessi (/audit): who did what to which record, for coordinators and
-administrators, scoped to their Comuni; filters, paging and CSV export."""
+"""State of the audit log (/audit): filters, paging and CSV export; rows as small dicts."""
 
 from __future__ import annotations
 
@@ -11,7 +10,6 @@ import reflex as rx
 from tutela_app import routes
 from tutela_app.auth import permissions as perm
 from tutela_app.auth.permissions import NotFoundOrForbidden
-from tutela_app.components.layout import protected_page
 from tutela_app.db import run_db, write_session
 from tutela_app.services.audit_log import (
     PAGE_SIZE,
@@ -49,6 +47,15 @@ ENTITY_TYPES = {
     "audit_log": "Registro accessi",
 }
 FORBIDDEN_MSG = "Non hai accesso al registro degli accessi."
+INVALID_FILTERS_MSG = "Filtri non validi."
+
+
+def _page_count(total: int) -> int:
+    return max(1, -(-total // PAGE_SIZE))
+
+
+def _has_next(page: int, total: int) -> bool:
+    return (page + 1) * PAGE_SIZE < total
 
 
 def _page_data(actor: perm.Actor, filters: AuditFilters, page: int, record_read: bool):
@@ -79,11 +86,11 @@ class AuditLogState(rx.State):
 
     @rx.var
     def page_count(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
+        return _page_count(self.total)
 
     @rx.var
     def page_label(self) -> str:
-        return f"Pagina {self.page + 1} di {max(1, -(-self.total // PAGE_SIZE))} · {self.total} eventi"
+        return f"Pagina {self.page + 1} di {_page_count(self.total)} · {self.total} eventi"
 
     @rx.var
     def has_previous(self) -> bool:
@@ -91,7 +98,7 @@ class AuditLogState(rx.State):
 
     @rx.var
     def has_next(self) -> bool:
-        return (self.page + 1) * PAGE_SIZE < self.total
+        return _has_next(self.page, self.total)
 
     async def _current_actor(self) -> perm.Actor:
         return await (await self.get_state(SessionState))._actor()
@@ -142,11 +149,11 @@ class AuditLogState(rx.State):
     async def apply_filters(self, form_data: Any):
         self.error, self.message = "", ""
         if not isinstance(form_data, dict):
-            self.error = "Filtri non validi."
+            self.error = INVALID_FILTERS_MSG
             return None
         raw = {k: form_data.get(k, "") for k in FILTER_FIELDS}
         if any(not isinstance(v, str) or len(v) > 100 for v in raw.values()):
-            self.error = "Filtri non validi."
+            self.error = INVALID_FILTERS_MSG
             return None
         try:
             AuditFilters.parse(raw)
@@ -165,7 +172,7 @@ class AuditLogState(rx.State):
 
     @rx.event
     async def next_page(self):
-        if (self.page + 1) * PAGE_SIZE >= self.total:
+        if not _has_next(self.page, self.total):
             return None
         self.page += 1
         return await self._refresh(record_read=False)
@@ -218,164 +225,3 @@ perm.register_handlers(
         "export_csv": "audit.view",
     },
 )
-
-
-# ---------------------------------------------------------------------------
-# view
-# ---------------------------------------------------------------------------
-
-LABEL_STYLE = {"font_weight": "600"}
-INPUT_STYLE = {"padding": "0.4em", "border": "1px solid #767676", "border_radius": "4px"}
-
-
-def _field(label: str, name: str, input_type: str = "text", hint: str | None = None) -> rx.Component:
-    field_id = f"audit-{name}"
-    extra = {"aria_describedby": f"{field_id}-hint"} if hint else {}
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, style=LABEL_STYLE),
-        rx.el.input(id=field_id, name=name, type=input_type, style=INPUT_STYLE, **extra),
-        *([rx.text(hint, id=f"{field_id}-hint", size="1", color="#4a4a4a")] if hint else []),
-        spacing="1",
-    )
-
-
-def _select(label: str, name: str, options: rx.Var, empty: str) -> rx.Component:
-    field_id = f"audit-{name}"
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, style=LABEL_STYLE),
-        rx.el.select(
-            rx.el.option(empty, value=""),
-            rx.foreach(options, lambda o: rx.el.option(o["label"], value=o["value"])),
-            id=field_id,
-            name=name,
-            style=INPUT_STYLE,
-        ),
-        spacing="1",
-    )
-
-
-def _filters() -> rx.Component:
-    return rx.form(
-        rx.el.fieldset(
-            rx.el.legend("Filtri", style={"font_weight": "700"}),
-            rx.flex(
-                _field("Persona (numero identificativo)", "person_id", hint="Il numero della scheda persona"),
-                _select("Operatore", "staff_id", AuditLogState.staff_options, "Tutti"),
-                _select("Tipo di record", "entity_type", AuditLogState.entity_options, "Tutti"),
-                _field("Identificativo del record", "entity_id"),
-                _select("Azione", "action", AuditLogState.action_options, "Tutte"),
-                _field("Dal", "date_from", "date"),
-                _field("Al", "date_to", "date"),
-                spacing="4",
-                wrap="wrap",
-                align="end",
-            ),
-            rx.hstack(
-                rx.button("Applica i filtri", type="submit"),
-                rx.button("Azzera", type="reset", variant="outline", on_click=AuditLogState.clear_filters),
-                rx.button(
-                    rx.cond(AuditLogState.exporting, "Esportazione in corso…", "Esporta CSV"),
-                    type="button",
-                    variant="soft",
-                    on_click=AuditLogState.export_csv,
-                    disabled=AuditLogState.exporting,
-                ),
-                spacing="3",
-                margin_top="1em",
-            ),
-            style={"border": "1px solid #d0d0d0", "padding": "1em", "border_radius": "6px"},
-        ),
-        on_submit=AuditLogState.apply_filters,
-        reset_on_submit=False,
-        width="100%",
-    )
-
-
-def _row(row: rx.Var) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(row["at"]),
-        rx.table.cell(row["staff"]),
-        rx.table.cell(row["tenant"]),
-        rx.table.cell(row["action"]),
-        rx.table.cell(row["entity"]),
-        rx.table.cell(row["entity_id"]),
-        rx.table.cell(row["person_id"]),
-        rx.table.cell(row["session"]),
-        rx.table.cell(row["detail"]),
-    )
-
-
-def _table() -> rx.Component:
-    return rx.vstack(
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    *[
-                        rx.table.column_header_cell(h)
-                        for h in (
-                            "Data e ora",
-                            "Operatore",
-                            "Comune",
-                            "Azione",
-                            "Record",
-                            "Id record",
-                            "Persona",
-                            "Sessione",
-                            "Dettaglio",
-                        )
-                    ]
-                )
-            ),
-            rx.table.body(rx.foreach(AuditLogState.rows, _row)),
-            width="100%",
-            aria_label="Eventi del registro accessi",
-        ),
-        rx.el.nav(
-            rx.hstack(
-                rx.button(
-                    "Pagina precedente",
-                    on_click=AuditLogState.previous_page,
-                    disabled=~AuditLogState.has_previous,
-                    variant="outline",
-                ),
-                rx.text(AuditLogState.page_label, aria_live="polite"),
-                rx.button(
-                    "Pagina successiva",
-                    on_click=AuditLogState.next_page,
-                    disabled=~AuditLogState.has_next,
-                    variant="outline",
-                ),
-                spacing="4",
-                align="center",
-            ),
-            aria_label="Paginazione",
-        ),
-        spacing="3",
-        width="100%",
-    )
-
-
-def audit_body() -> rx.Component:
-    return rx.vstack(
-        rx.heading("Registro accessi", as_="h1", size="7"),
-        rx.text(
-            "Chi ha letto o modificato quali dati, quando e da quale sessione, nei Comuni di tua competenza. "
-            "Anche la consultazione di questo registro viene registrata."
-        ),
-        rx.box(
-            rx.cond(AuditLogState.message != "", rx.callout(AuditLogState.message, color_scheme="green")),
-            rx.cond(
-                AuditLogState.error != "", rx.callout(AuditLogState.error, color_scheme="red", role="alert")
-            ),
-            role="status",
-            aria_live="polite",
-            width="100%",
-        ),
-        rx.cond(AuditLogState.allowed, rx.vstack(_filters(), _table(), spacing="4", width="100%")),
-        spacing="4",
-        width="100%",
-    )
-
-
-def register(app: rx.App) -> None:
-    protected_page(app, routes.AUDIT, "Registro accessi", on_load=[AuditLogState.load])(audit_body)
