@@ -75,8 +75,12 @@ def get_engine() -> Engine:
 
 @contextmanager
 def read_session(engine: Engine | None = None) -> Iterator[Session]:
-    """A session for reads (and audit appends committed by the caller)."""
-    with Session(engine or get_engine(), expire_on_commit=False) as session:
+    """A session for reads: a plain (deferred) transaction that never takes the write lock.
+
+    ``autoflush`` is off so an attribute set by mistake can never turn a read into a write;
+    whatever is not committed is rolled back on exit.
+    """
+    with Session(engine or get_engine(), expire_on_commit=False, autoflush=False) as session:
         yield session
 
 

@@ -15,7 +15,7 @@ import reflex as rx
 
 from tutela_app.auth import permissions as perm
 from tutela_app.auth.sessions import COOKIE_NAME, actor_from_cookie
-from tutela_app.db import run_db, write_session
+from tutela_app.db import read_session, run_db, write_session
 from tutela_app.routes import LOGIN, NOT_AUTHORISED, safe_next_path
 
 
@@ -34,6 +34,16 @@ def _cookie_value(cookie_header: str) -> str | None:
 
 
 def _load_actor(token: str | None) -> perm.Actor | None:
+    """Resolve the session in a read transaction; write only when something must change.
+
+    Every event of every user passes here: taking SQLite's write lock each time would
+    serialise the whole app. A write happens only when ``last_seen_at`` is due for its
+    (once a minute) refresh or when the session has just timed out.
+    """
+    with read_session() as session:
+        actor = actor_from_cookie(session, token)
+        if not (session.dirty or session.new):
+            return actor
     with write_session() as session:
         return actor_from_cookie(session, token)
 
@@ -54,6 +64,7 @@ class SessionState(rx.State):
     nav_dashboards: bool = False
     nav_audit: bool = False
     nav_admin: bool = False
+    nav_privacy: bool = False
 
     async def _actor(self) -> perm.Actor:
         """The current actor, or :class:`SessionExpired`."""
@@ -77,6 +88,7 @@ class SessionState(rx.State):
         self.nav_dashboards = bool(perm.tenants_for(actor, "dashboard.view"))
         self.nav_audit = bool(perm.tenants_for(actor, "audit.view"))
         self.nav_admin = bool(perm.tenants_for(actor, "admin.tenants"))
+        self.nav_privacy = bool(perm.tenants_for(actor, "privacy.retention") or perm.tenants_for(actor, "privacy.subject_export"))
 
     @rx.event
     async def check_session(self):
