@@ -29,6 +29,7 @@ def header() -> rx.Component:
                     nav_link("Cruscotti", routes.DASHBOARDS, SessionState.nav_dashboards),
                     nav_link("Registro accessi", routes.AUDIT, SessionState.nav_audit),
                     nav_link("Amministrazione", routes.ADMIN, SessionState.nav_admin),
+                    nav_link("Privacy", routes.ADMIN_PRIVACY, SessionState.nav_privacy),
                     spacing="5",
                     wrap="wrap",
                 ),

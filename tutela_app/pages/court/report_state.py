@@ -115,7 +115,7 @@ class ReportState(CourtBase):
 
     @rx.event
     async def select(self, report_id: str, audience: str):
-        if short_id(report_id) is None or audience not in AUDIENCES:
+        if short_id(report_id) is None or not isinstance(audience, str) or audience not in AUDIENCES:
             return None
         try:
             actor = await self._actor()
@@ -155,7 +155,7 @@ class ReportState(CourtBase):
 
     @rx.event
     async def download(self, fmt: str, audience: str):
-        if fmt not in ("docx", "pdf") or audience not in AUDIENCES or not self.selected:
+        if fmt not in ("docx", "pdf") or not isinstance(audience, str) or audience not in AUDIENCES or not self.selected:
             return None
         try:
             actor = await self._actor()

@@ -104,7 +104,7 @@ class CourtState(CourtBase):
 
     @rx.event
     async def start_measure(self, mode: str, measure_id: str):
-        if mode not in MODES or (mode != "nuovo" and short_id(measure_id) is None):
+        if not isinstance(mode, str) or mode not in MODES or (mode != "nuovo" and short_id(measure_id) is None):
             return
         values = self._form_values.get(measure_id, {}) if mode != "nuovo" else {}
         if mode != "nuovo" and not values:
