@@ -53,8 +53,31 @@ def dev_idp_port() -> int:
     return free_port()
 
 
+def _e2e_modes() -> list[str]:
+    """Embedded defaults always; production mode too where PostgreSQL and Redis answer."""
+    from tests.support.prod_server import production_unavailable_reason
+
+    return ["embedded", "production"] if production_unavailable_reason() is None else ["embedded"]
+
+
+E2E_MODES = _e2e_modes()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"end-to-end modes: {', '.join(E2E_MODES)}" + (
+        "" if "production" in E2E_MODES else " (production mode needs TUTELA_TEST_POSTGRES_URL and TUTELA_TEST_REDIS_URL)"
+    )
+
+
+@pytest.fixture(scope="session", params=E2E_MODES)
+def app_server(request: pytest.FixtureRequest) -> AppServer:
+    """Every end-to-end test runs against each mode in E2E_MODES."""
+    name = "embedded_server" if request.param == "embedded" else "production_server"
+    return request.getfixturevalue(name)
+
+
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory, dev_idp_port: int) -> Iterator[AppServer]:
+def embedded_server(tmp_path_factory: pytest.TempPathFactory, dev_idp_port: int) -> Iterator[AppServer]:
     """Tutela on embedded defaults: a SQLite file with demo data and the dev provider."""
     workdir = tmp_path_factory.mktemp("e2e")
     port = free_port()

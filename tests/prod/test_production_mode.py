@@ -9,8 +9,8 @@ import redis
 from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine
 
-from tests.prod.conftest import WORKERS
 from tests.support import seeded
+from tests.support.prod_server import WORKERS
 from tests.support.reflex_client import connect
 from tutela_app.state.session import SessionState
 
