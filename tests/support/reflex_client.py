@@ -4,9 +4,24 @@ It speaks what the browser speaks (reflex_base/.templates/web/utils/state.js), w
 browser: an engine.io v4 websocket on ``/_event/?EIO=4&transport=websocket&token=<tab>``
 carrying socket.io packets in the ``/_event`` namespace. Events go out as
 ``42/_event,["event", {name, payload, router_data}]``; state deltas come back as
-``42/_event,["event", {delta, events, final}]``. The handshake carries the ``Cookie`` and
+``42/_event,["event", {delta, events}]``. The handshake carries the ``Cookie`` and
 ``Origin`` headers, like a browser tab of the app. Built on ``wsproto`` (already installed
 with uvicorn) over asyncio streams, so it can also send what no browser would.
+
+When an event is done
+---------------------
+Reflex 0.10 sends no "event finished" signal (``StateUpdate.final`` is deprecated and never
+set), and an event that changes nothing, or is refused, sends nothing at all. What it does
+guarantee: a tab's events are decoded in arrival order on the socket's receive loop
+(``async_handlers=False``), go through one FIFO queue, and non-background events of a token
+run one at a time, in that order (``EventProcessor._enqueue_for_token``). So after an event
+the client sends a *marker*: Reflex's own no-op ``OnLoadInternalState.set_is_hydrated(True)``,
+which always answers with a delta setting ``State.is_hydrated`` (an assignment always
+dirties the var). The marker's answer proves every earlier event of the tab was processed,
+including refused ones (unknown handler, bad payload) that answer nothing. A second marker,
+sent once the first is answered, also covers what an event left behind when it finished:
+backend events it chained (queued behind the first marker) and the exception-handler task of
+a handler that raised. ``sync()`` does this; ``send_event`` and ``collect`` use it.
 """
 
 from __future__ import annotations
@@ -31,6 +46,11 @@ from wsproto.events import (
 
 NAMESPACE = "/_event"
 ROOT_STATE = "reflex___state____state"
+#: The marker: a no-op of Reflex's own, answered with ``{ROOT_STATE: {IS_HYDRATED: true}}``.
+SET_IS_HYDRATED = f"{ROOT_STATE}.reflex___state____on_load_internal_state.set_is_hydrated"
+IS_HYDRATED = "is_hydrated_rx_state_"
+#: Marker rounds per sync: the second also covers events chained by the synced ones.
+SYNC_ROUNDS = 2
 
 
 def handler_name(state_path: str, handler: str) -> str:
@@ -54,6 +74,8 @@ class ReflexClient:
         self._updates: asyncio.Queue = asyncio.Queue()
         self._pump: asyncio.Task | None = None
         self._text = ""
+        self._markers_sent = 0  # markers sent; each is answered by exactly one update
+        self._markers_answered = 0
 
     # -- connection -----------------------------------------------------------------------
 
@@ -110,30 +132,71 @@ class ReflexClient:
 
     async def send_event(self, state_path: str, handler: str, payload: Any = None, *,
                          timeout: float = 10.0) -> list[dict[str, Any]]:
-        """Send one event; return the updates it produced (until ``final`` or quiet)."""
+        """Send one event; return the updates it produced, as soon as it was processed."""
         await self.send_raw(self.event_packet(handler_name(state_path, handler), payload if payload is not None else {}))
         return await self.collect(timeout)
 
     async def hydrate(self, timeout: float = 15.0) -> list[dict[str, Any]]:
         return await self.send_event(ROOT_STATE, "hydrate", {}, timeout=timeout)
 
-    async def collect(self, timeout: float = 10.0, quiet: float = 1.0) -> list[dict[str, Any]]:
-        """Updates received until one is ``final`` and nothing more comes for ``quiet`` s."""
+    async def collect(self, timeout: float = 10.0) -> list[dict[str, Any]]:
+        """The updates of everything sent so far, once the server processed all of it.
+
+        Returns when the last marker of a ``sync`` is answered, when the connection ends (the
+        server dropped the socket), or after ``timeout`` s (an event still running: the
+        caller's assertions see what arrived). Marker answers are left out of the result
+        (they stay in ``received``, with every other update).
+        """
+        return await self.sync(timeout=timeout)
+
+    async def sync(self, rounds: int = SYNC_ROUNDS, timeout: float = 10.0) -> list[dict[str, Any]]:
+        """Send ``rounds`` markers one after the other; return the other updates meanwhile."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
         updates: list[dict[str, Any]] = []
-        deadline = asyncio.get_running_loop().time() + timeout
-        while not self.closed:
-            remaining = deadline - asyncio.get_running_loop().time()
-            if remaining <= 0:
+        for _ in range(rounds):
+            if self.closed:
                 break
-            wait = min(remaining, quiet) if updates and updates[-1].get("final") else remaining
-            try:
-                update = await asyncio.wait_for(self._updates.get(), wait)
-            except TimeoutError:
+            self._send_marker()
+            if not await self._until_markers_answered(updates, deadline):
                 break
-            if update is None:  # connection ended
-                break
-            updates.append(update)
         return updates
+
+    def _send_marker(self) -> None:
+        with contextlib.suppress(Exception):  # the server may be closing the socket
+            self._send(TextMessage(data=self.event_packet(SET_IS_HYDRATED, {"value": True})))
+            self._markers_sent += 1
+
+    async def _until_markers_answered(self, updates: list[dict[str, Any]], deadline: float) -> bool:
+        """Move updates into ``updates`` until every marker sent is answered; False if cut short."""
+        loop = asyncio.get_running_loop()
+        while self._markers_answered < self._markers_sent:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return False
+            try:
+                update = await asyncio.wait_for(self._updates.get(), remaining)
+            except TimeoutError:
+                return False
+            if update is None:  # connection ended
+                self._updates.put_nowait(None)  # every later wait ends at once, too
+                return False
+            if self._is_marker_answer(update):
+                self._markers_answered += 1
+            else:
+                updates.append(update)
+        return True
+
+    @staticmethod
+    def _is_marker_answer(update: dict[str, Any]) -> bool:
+        """A marker's answer: ``is_hydrated`` set to true, no events.
+
+        Markers are counted, not named (an event carries no id back), so an event of the tab
+        that itself sets ``is_hydrated`` to true (the end of a page's on_load chain) would be
+        taken for the marker; ``hydrate`` sets it to false, no test event sets it.
+        """
+        root = (update.get("delta") or {}).get(ROOT_STATE)
+        return isinstance(root, dict) and root.get(IS_HYDRATED) is True and not update.get("events")
 
     def deltas(self, updates: list[dict[str, Any]]) -> dict[str, dict]:
         merged: dict[str, dict] = {}
