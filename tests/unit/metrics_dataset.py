@@ -25,6 +25,7 @@ from tutela_app.models import (
     Staff,
     Tenant,
 )
+from tutela_app.services.goal_scores import refresh_goal_scores
 
 PERIOD = (date(2025, 1, 1), date(2025, 6, 30))
 
@@ -115,6 +116,8 @@ def build(engine: Engine) -> Ids:
             s.flush()
             for day, score, baseline in scores:
                 s.add(Evaluation(goal_id=goal.id, tenant_id=alfa.id, evaluated_on=day, score=score, is_baseline=baseline))
+            s.flush()
+            refresh_goal_scores(s, [goal.id])  # as the evaluation service does
 
         for kind, start, end, outcome in (
             ("comunita", date(2023, 1, 1), date(2025, 3, 1), "rientro_famiglia"),

@@ -20,6 +20,7 @@ class Case(Versioned, Timestamps, table=True):
         UniqueConstraint("tenant_id", "number", name="uq_case_number"),
         CheckConstraint(f"service IN {SERVICES!r}", name="ck_case_service"),
         Index("ix_case_board", "tenant_id", "service", "stage", "next_deadline_at"),
+        Index("ix_case_changed", "tenant_id", "service", "updated_at"),  # board live marker
         Index("ix_case_responsible", "responsible_staff_id", "stage"),
         Index("ix_case_opened", "tenant_id", "opened_on"),
     )

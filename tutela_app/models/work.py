@@ -33,11 +33,20 @@ class Intervention(Versioned, Timestamps, table=True):
 
 
 class Goal(Versioned, Timestamps, table=True):
+    """A goal of an intervention. ``baseline_score`` (the first baseline evaluation) and
+    ``latest_score``/``latest_on`` (the latest review) are kept in step with its evaluations
+    by ``services.case_work.refresh_goal_scores`` so goal attainment is one GROUP BY."""
+
+    __table_args__ = (Index("ix_goal_attainment", "tenant_id", "latest_on"),)
+
     id: int | None = Field(default=None, primary_key=True)
     intervention_id: int = Field(foreign_key="intervention.id", ondelete="CASCADE", index=True)
     case_id: int = Field(foreign_key="case_file.id", ondelete="CASCADE", index=True)
     tenant_id: int = Field(foreign_key="tenant.id", ondelete="RESTRICT")
     description: str = Field(max_length=1000)
+    baseline_score: int | None = None
+    latest_score: int | None = None
+    latest_on: date | None = None
 
 
 class Evaluation(SQLModel, table=True):

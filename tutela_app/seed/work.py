@@ -93,19 +93,24 @@ def seed_work(ctx: Ctx, plan: CasePlan) -> None:
             continue
         last = min(end or limit, limit)
         for description in rng.sample(GOALS[kind], min(len(GOALS[kind]), rng.randint(*ctx.scale.goals))):
-            gid = w.add("goal", {"intervention_id": iid, "case_id": plan.id, "tenant_id": tid,
-                                 "description": description}, at(start, 9))
             day = start + timedelta(days=rng.randint(0, 5))
             score = float(rng.randint(1, 5))
             drift = rng.choices((0.8, 0.4, 0.0, -0.4), (0.45, 0.3, 0.15, 0.1))[0]
-            baseline = True
+            evaluations = []  # (date, score): the first is the baseline
             while day <= last:
-                w.add("evaluation", {"goal_id": gid, "tenant_id": tid, "evaluated_on": day, "score": round(score),
-                                     "is_baseline": baseline, "note": None, "staff_id": staff,
-                                     "created_at": at(day, 15)})
-                baseline = False
+                evaluations.append((day, round(score)))
                 score = _score(rng, score, drift)
                 day += timedelta(days=rng.randint(*review))
+            # the goal carries its baseline and latest review (as services.goal_scores keeps them)
+            gid = w.add("goal", {"intervention_id": iid, "case_id": plan.id, "tenant_id": tid,
+                                 "description": description,
+                                 "baseline_score": evaluations[0][1] if evaluations else None,
+                                 "latest_score": evaluations[-1][1] if len(evaluations) > 1 else None,
+                                 "latest_on": evaluations[-1][0] if len(evaluations) > 1 else None}, at(start, 9))
+            for n, (on, value) in enumerate(evaluations):
+                w.add("evaluation", {"goal_id": gid, "tenant_id": tid, "evaluated_on": on, "score": value,
+                                     "is_baseline": n == 0, "note": None, "staff_id": staff,
+                                     "created_at": at(on, 15)})
 
 
 def seed_diary(ctx: Ctx, plan: CasePlan) -> None:

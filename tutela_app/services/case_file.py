@@ -148,7 +148,10 @@ def _contacts(session: Session, case: Case, today) -> list[dict]:  # noqa: ANN00
 
 def read_case_file(session: Session, actor: Actor | None, case_id: object, *, audit_read: bool = True) -> dict:
     """The whole case file as display DTOs. Audits a ``read`` of the case (person = subject);
-    live refreshes of a file the user already opened pass ``audit_read=False``."""
+    live refreshes of a file the user already opened pass ``audit_read=False``.
+
+    A caller reading in a read-only transaction passes ``audit_read=False`` and then calls
+    :func:`record_case_read` in its own short write transaction."""
     case = load_case(session, actor, case_id, "case.read")
     assert actor is not None
     today = utcnow().astimezone(ROME).date()
@@ -160,17 +163,31 @@ def read_case_file(session: Session, actor: Actor | None, case_id: object, *, au
         "interventions": interventions, "goals": goals, "evaluations": evaluations,
         "contacts": _contacts(session, case, today), "timeline": case_timeline(session, actor, case),
         "targets": [{"value": t, "label": wf.stage_label(t)} for t in wf.allowed_targets(case.service, case.stage)],
-        "marker": case_marker(session, actor, case.id),
+        "marker": _marker_of(session, case),
     }
     if audit_read:
-        audit.record(session, actor, "read", "case", case.id, tenant_id=case.tenant_id, person_id=case.subject_person_id)
+        _audit_read(session, actor, case)
         session.commit()
     return data
 
 
+def _audit_read(session: Session, actor: Actor, case: Case) -> None:
+    audit.record(session, actor, "read", "case", case.id, tenant_id=case.tenant_id, person_id=case.subject_person_id)
+
+
+def record_case_read(session: Session, actor: Actor | None, case_id: object) -> None:
+    """Audit the read of a case file (in the caller's write transaction); re-checks access."""
+    case = load_case(session, actor, case_id, "case.read")
+    assert actor is not None
+    _audit_read(session, actor, case)
+
+
 def case_marker(session: Session, actor: Actor | None, case_id: object) -> str:
     """Fingerprint of the case and everything hanging off it (one statement of indexed lookups)."""
-    case = load_case(session, actor, case_id, "case.read")
+    return _marker_of(session, load_case(session, actor, case_id, "case.read"))
+
+
+def _marker_of(session: Session, case: Case) -> str:
     cid = case.id
 
     def agg(model, expr):  # noqa: ANN001, ANN202

@@ -33,6 +33,7 @@ from tutela_app.services.case_access import (
     team_staff_ids,
     touch_case,
 )
+from tutela_app.services.goal_scores import refresh_goal_scores
 
 STATUS_LABELS = {"pianificato": "Pianificato", "in_corso": "In corso", "concluso": "Concluso", "interrotto": "Interrotto"}
 
@@ -162,6 +163,7 @@ def add_goal(session: Session, actor: Actor | None, intervention_id: object, des
                             is_baseline=True, note=note, staff_id=actor.staff_id)
     session.add(evaluation)
     session.flush()
+    refresh_goal_scores(session, [goal.id])  # type: ignore[list-item]
     _audit(session, actor, "create", "goal", goal.id, case)
     _audit(session, actor, "create", "evaluation", evaluation.id, case, "baseline")
     return {"goal_id": goal.id, "evaluation_id": evaluation.id}
@@ -183,6 +185,7 @@ def add_evaluation(session: Session, actor: Actor | None, goal_id: object, evalu
                      is_baseline=not has_any, note=clean_text(note, "note", 1000, label="La nota"), staff_id=actor.staff_id)
     session.add(row)
     session.flush()
+    refresh_goal_scores(session, [goal.id])  # type: ignore[list-item]
     _audit(session, actor, "create", "evaluation", row.id, case, "baseline" if row.is_baseline else "review")
     return {"id": row.id, "is_baseline": row.is_baseline}
 

@@ -36,6 +36,7 @@ DEFAULT_COLUMN_LIMIT = 25
 
 __all__ = [
     "BoardFilters", "MoveRefused", "board_marker", "board_page", "board_services", "move_case_to_stage",
+    "record_board_read",
     "staff_filter_options", "tenant_filter_options",
 ]
 
@@ -62,45 +63,68 @@ def board_services(session: Session, actor: Actor | None) -> list[str]:
     return services
 
 
-def counts_statement(actor: Actor, filters: BoardFilters, now):  # noqa: ANN001, ANN201
-    """``SELECT stage, count(*) ... GROUP BY stage`` over the actor's filtered cases."""
-    stmt = select(Case.stage, func.count()).where(*board_conditions(actor, filters, now))
+def counts_statement(actor: Actor, filters: BoardFilters, now, conds: list | None = None):  # noqa: ANN001, ANN201
+    """``SELECT stage, count(*) ... GROUP BY stage`` over the actor's filtered cases.
+
+    ``conds`` (from :func:`board_conditions`) lets one request build the filter once."""
+    conds = board_conditions(actor, filters, now) if conds is None else conds
+    stmt = select(Case.stage, func.count()).where(*conds)
     if needs_person_join(filters):
         stmt = stmt.join(Person, Person.id == Case.subject_person_id)  # type: ignore[arg-type]
     return stmt.group_by(Case.stage)
 
 
-def column_statement(actor: Actor, filters: BoardFilters, stage: str, limit: int, now):  # noqa: ANN001, ANN201
-    """The first ``limit`` cards of one column, by next deadline (closed: latest closed first)."""
-    stmt = (
-        select(
-            Case.id, Case.number, Case.stage, Case.version, Case.tenant_id, Case.current_measure_type,
-            Case.next_deadline_at, Case.responsible_staff_id, Case.closed_on,
-            Person.given_name, Person.surname, Person.birth_date,
-        )
-        .join(Person, Person.id == Case.subject_person_id)  # type: ignore[arg-type]
-        .where(*board_conditions(actor, filters, now), Case.stage == stage)
-    )
+def column_statement(actor: Actor, filters: BoardFilters, stage: str, limit: int, now,  # noqa: ANN001, ANN201
+                     conds: list | None = None):
+    """The first ``limit`` cards of one column, by next deadline (closed: latest closed first).
+
+    The cases are ordered and cut to ``limit`` first (``ix_case_board``), and only those
+    few rows are joined to ``person``: joining before the LIMIT made PostgreSQL hash-join
+    every person of the data set for each column.
+    """
+    conds = board_conditions(actor, filters, now) if conds is None else conds
+    inner = select(
+        Case.id, Case.number, Case.stage, Case.version, Case.tenant_id, Case.current_measure_type,
+        Case.next_deadline_at, Case.responsible_staff_id, Case.closed_on, Case.subject_person_id,
+    ).where(*conds, Case.stage == stage)
+    if needs_person_join(filters):
+        inner = inner.join(Person, Person.id == Case.subject_person_id)  # type: ignore[arg-type]
     if stage == wf.CLOSED:
-        stmt = stmt.order_by(Case.closed_on.desc(), Case.id.desc())  # type: ignore[union-attr]
+        inner = inner.order_by(Case.closed_on.desc(), Case.id.desc())  # type: ignore[union-attr]
     else:
-        stmt = stmt.order_by(Case.next_deadline_at.is_(None), Case.next_deadline_at, Case.id)  # type: ignore[union-attr]
-    return stmt.limit(limit)
+        inner = inner.order_by(Case.next_deadline_at.is_(None), Case.next_deadline_at, Case.id)  # type: ignore[union-attr]
+    page = inner.limit(limit).subquery("page")
+    stmt = select(
+        page.c.id, page.c.number, page.c.stage, page.c.version, page.c.tenant_id, page.c.current_measure_type,
+        page.c.next_deadline_at, page.c.responsible_staff_id, page.c.closed_on,
+        Person.given_name, Person.surname, Person.birth_date,
+    ).join(Person, Person.id == page.c.subject_person_id)
+    if stage == wf.CLOSED:
+        return stmt.order_by(page.c.closed_on.desc(), page.c.id.desc())
+    return stmt.order_by(page.c.next_deadline_at.is_(None), page.c.next_deadline_at, page.c.id)
 
 
 def board_page(
     session: Session, actor: Actor | None, filters: BoardFilters, limits: dict[str, int] | None = None,
     *, audit_read: bool = True,
 ) -> dict:
-    """Columns of the board: ``{"columns": [{stage, label, count, cards, targets}], "total"}``."""
+    """Columns of the board: ``{"columns": [{stage, label, count, cards, targets}], "total", "read_tenants"}``.
+
+    With ``audit_read`` the board read is audited in ``session`` (and committed). A caller
+    that reads in a read-only transaction passes ``audit_read=False`` and then appends the
+    same events with :func:`record_board_read` in its own short write transaction, using
+    ``read_tenants`` (the Comuni whose cases were shown).
+    """
     if actor is None or not perm.tenants_for(actor, "case.list"):
         raise NotFoundOrForbidden
     now = utcnow()
-    counts = {stage: n for stage, n in session.exec(counts_statement(actor, filters, now)).all()}
+    conds = board_conditions(actor, filters, now)  # built once for the count and every column
+    counts = {stage: n for stage, n in session.exec(counts_statement(actor, filters, now, conds)).all()}
     columns, all_rows = [], []
     for stage in wf.stages(filters.service):
         limit = max(1, min(MAX_COLUMN_LIMIT, int((limits or {}).get(stage, DEFAULT_COLUMN_LIMIT))))
-        rows = list(session.exec(column_statement(actor, filters, stage, limit, now)).all()) if counts.get(stage) else []
+        rows = list(session.exec(column_statement(actor, filters, stage, limit, now, conds)).all()) \
+            if counts.get(stage) else []
         all_rows.extend(rows)
         columns.append({
             "stage": stage, "label": wf.stage_label(stage), "count": counts.get(stage, 0), "n": len(rows),
@@ -109,24 +133,42 @@ def board_page(
     cards = iter(build_cards(session, all_rows, now))  # same order as all_rows
     for column in columns:
         column["cards"] = [next(cards) for _ in range(column.pop("n"))]
+    read_tenants = sorted({r.tenant_id for r in all_rows})
     if audit_read:
-        for tenant_id in sorted({r.tenant_id for r in all_rows}):
-            audit.record(session, actor, "read", "case_board", None, tenant_id=tenant_id, detail=filters.service)
+        record_board_read(session, actor, read_tenants, filters.service)
         session.commit()
-    return {"columns": columns, "total": sum(counts.values())}
+    return {"columns": columns, "total": sum(counts.values()), "read_tenants": read_tenants}
+
+
+def record_board_read(session: Session, actor: Actor | None, tenant_ids: list[int], service: str) -> None:
+    """Audit a board load: one ``read`` of ``case_board`` per Comune whose cards were shown.
+
+    Only Comuni where the actor may list cases are recorded (the ids come from
+    :func:`board_page`, but this function never trusts them blindly)."""
+    allowed = perm.tenants_for(actor, "case.list")
+    if actor is None or service not in wf.STAGES:
+        raise NotFoundOrForbidden
+    for tenant_id in sorted({t for t in tenant_ids if isinstance(t, int) and t in allowed}):
+        audit.record(session, actor, "read", "case_board", None, tenant_id=tenant_id, detail=service)
 
 
 def board_marker(session: Session, actor: Actor | None, service: str) -> str:
-    """A cheap fingerprint of the actor's visible cases: changes whenever one of them does."""
+    """A cheap fingerprint of the actor's visible cases: changes whenever one of them does.
+
+    Every write to a case sets ``updated_at`` (edits, moves, ``touch_case`` for its
+    records and team), so the count and the latest ``updated_at`` per Comune suffice;
+    ``ix_case_changed`` (tenant, service, updated_at) answers both from the index alone
+    for coordinators (équipe members add their assignment check on few rows).
+    """
     tenants = perm.tenants_for(actor, "case.list")
     if actor is None or not tenants or service not in wf.STAGES:
         return ""
-    row = session.exec(
-        select(func.count(), func.coalesce(func.sum(Case.version), 0), func.max(Case.updated_at)).where(
-            Case.tenant_id.in_(tenants), Case.service == service, visible_cases(actor)  # type: ignore[attr-defined]
-        )
-    ).one()
-    return f"{row[0]}:{row[1]}:{row[2]}"
+    rows = session.exec(
+        select(Case.tenant_id, func.count(), func.max(Case.updated_at)).where(
+            Case.tenant_id.in_(sorted(tenants)), Case.service == service, visible_cases(actor)  # type: ignore[attr-defined]
+        ).group_by(Case.tenant_id)
+    ).all()
+    return ";".join(f"{t}:{n}:{m.isoformat() if m else ''}" for t, n, m in sorted(rows))
 
 
 def _facts(session: Session, actor: Actor, case: Case, closure_reason: str | None) -> wf.TransitionFacts:

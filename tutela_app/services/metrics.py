@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlmodel import Session, select
 
@@ -22,7 +23,10 @@ from tutela_app.services import metrics_cases as cases
 from tutela_app.services import metrics_court as court
 from tutela_app.services import metrics_efficacy as efficacy
 from tutela_app.services import metrics_frontdesk as frontdesk
+from tutela_app.services.metrics_cache import ResultCache, data_marker
 from tutela_app.services.metrics_filters import ALL_COMUNI, DashboardFilter
+
+R = TypeVar("R")
 
 VIEW = "dashboard.view"
 
@@ -116,3 +120,23 @@ def dashboard_tables(
         raise TypeError("flt must be a DashboardFilter")
     scope = resolve_scope(session, actor, flt.comune)
     return compute_tables(session, scope, flt, timings=timings)
+
+
+_RESULTS = ResultCache()
+
+
+def cached_dashboard(
+    session: Session, actor: Actor | None, flt: DashboardFilter, render: Callable[[list[MetricTable]], R]
+) -> R:
+    """``render(dashboard_tables(...))``, cached per (authorised tenants, filter, data marker).
+
+    The scope is resolved (and authorised) on every call; only the aggregates and what
+    ``render`` makes of them (e.g. the figures) are reused. ``render`` must not keep
+    per-user data: its result is shared by every user with the same scope and filter.
+    """
+    if not isinstance(flt, DashboardFilter):
+        raise TypeError("flt must be a DashboardFilter")
+    scope = resolve_scope(session, actor, flt.comune)
+    database = session.get_bind().url.render_as_string(hide_password=True)  # one process may use several
+    key = (database, scope.tenant_ids, flt, data_marker(session), f"{render.__module__}.{render.__qualname__}")
+    return _RESULTS.get_or_compute(key, lambda: render(compute_tables(session, scope, flt)))

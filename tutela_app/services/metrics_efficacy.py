@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import case, false, func, or_, true
+from sqlalchemy import case, false, func, or_
 from sqlmodel import Session, select
 
 from tutela_app.charts.model import ChartSpec, MetricTable
@@ -35,13 +35,14 @@ def _band_case(change):  # noqa: ANN001, ANN202
 def goal_attainment(session: Session, scope: Scope, flt: DashboardFilter) -> MetricTable:
     """Goals with a review in the period: latest review in the period vs. the baseline.
 
-    Driven by the goals of interventions active in the period, with two index seeks per
-    goal on ``ix_evaluation_goal_kind`` (goal, baseline flag, date, score): much faster
-    than ranking every review of the period with a window function.
+    Reads the baseline and latest review kept on ``goal`` (``services.goal_scores``), over
+    ``ix_goal_attainment`` (tenant, latest_on): a goal whose latest review falls in the
+    period needs no evaluation lookup at all. Only goals reviewed again *after* the period
+    (a past period) look up their latest review within it (``ix_evaluation_goal_date``).
     """
     ev = Evaluation.__table__
-    review, base = ev.alias("review"), ev.alias("base")
-    latest = (
+    review = ev.alias("review")
+    latest_in_period = (
         select(review.c.score)
         .where(review.c.goal_id == Goal.id, review.c.is_baseline == false(),
                review.c.evaluated_on.between(flt.date_from, flt.date_to))
@@ -50,19 +51,13 @@ def goal_attainment(session: Session, scope: Scope, flt: DashboardFilter) -> Met
         .correlate(Goal)
         .scalar_subquery()
     )
-    baseline = (
-        select(base.c.score)
-        .where(base.c.goal_id == Goal.id, base.c.is_baseline == true())
-        .order_by(base.c.evaluated_on, base.c.id)
-        .limit(1)
-        .correlate(Goal)
-        .scalar_subquery()
-    )
+    latest = case((Goal.latest_on <= flt.date_to, Goal.latest_score), else_=latest_in_period)
     per_goal = (
-        select(Intervention.kind.label("kind"), (latest - baseline).label("change"))
+        select(Intervention.kind.label("kind"), (latest - Goal.baseline_score).label("change"))
         .select_from(Goal)
         .join(Intervention, Intervention.id == Goal.intervention_id)
-        .where(Goal.tenant_id.in_(scope.tenant_ids), Intervention.start_on <= flt.date_to,
+        .where(Goal.tenant_id.in_(scope.tenant_ids), Goal.latest_on >= flt.date_from,
+               Goal.baseline_score.is_not(None), Intervention.start_on <= flt.date_to,
                or_(Intervention.end_on.is_(None), Intervention.end_on >= flt.date_from))
     )
     if flt.service != "tutti":

@@ -14,9 +14,16 @@ from tutela_app.auth import permissions as perm
 from tutela_app.auth.permissions import NotFoundOrForbidden
 from tutela_app.db import read_session, run_db, write_session
 from tutela_app.domain import case_workflow as wf
-from tutela_app.pages.live import LIVE_INTERVAL_SECONDS, LIVE_MAX_POLLS, client_connected
+from tutela_app.pages.live import (
+    LIVE_INTERVAL_SECONDS,
+    LIVE_MAX_POLLS,
+    LIVE_SESSION_RECHECK_POLLS,
+    client_connected,
+    resolve_actor,
+)
 from tutela_app.services import cases
 from tutela_app.services.case_access import CONFLICT_MESSAGE, EditConflict
+from tutela_app.state.page_data import register_heavy
 from tutela_app.state.session import SessionExpired, SessionState, login_redirect
 
 FILTER_KEYS = ("tenant_id", "staff_id", "stage", "measure_type", "deadline", "q")
@@ -52,10 +59,14 @@ class Column:
 
 
 def _load(actor: perm.Actor, filters: cases.BoardFilters, limits: dict[str, int], audit_read: bool) -> dict:
-    with write_session() as session:
-        page = cases.board_page(session, actor, filters, limits, audit_read=audit_read)
+    """Query in a read-only transaction; audit the board read in its own short write."""
+    with read_session() as session:
+        page = cases.board_page(session, actor, filters, limits, audit_read=False)
         page["marker"] = cases.board_marker(session, actor, filters.service)
-        return page
+    if audit_read and page["read_tenants"]:
+        with write_session() as session:
+            cases.record_board_read(session, actor, page["read_tenants"], filters.service)
+    return page
 
 
 def _options(actor: perm.Actor) -> dict:
@@ -218,18 +229,22 @@ class BoardState(rx.State):
             if watch_id != self._watch_id or self._watch_running == watch_id:
                 return  # stale id, or a watcher for this page load already runs
             self._watch_running = watch_id
-        for _ in range(LIVE_MAX_POLLS):
+        actor = None
+        for poll in range(LIVE_MAX_POLLS):
             await asyncio.sleep(LIVE_INTERVAL_SECONDS)
             async with self:
                 if watch_id != self._watch_id or self.router.url.path.rstrip("/") != routes.BOARD:
                     return
                 if not await client_connected(self.router.session.client_token):
                     return
-                try:
-                    actor = await self._actor()
-                except SessionExpired:
-                    return
                 service, known = self.service, self._marker
+                cookie = self.router.headers.cookie
+            if actor is None or poll % LIVE_SESSION_RECHECK_POLLS == 0:
+                # the marker is only a fingerprint: the session is re-resolved every few polls
+                # (and on every refresh it triggers), not on each one, and outside the state lock
+                actor = await resolve_actor(cookie)
+                if actor is None:
+                    return
             marker = await run_db(_marker, actor, service)
             if marker != known:
                 async with self:
@@ -238,6 +253,7 @@ class BoardState(rx.State):
                     await self._refresh(audit_read=False)
 
 
+register_heavy(BoardState, r"^/casi/?$", lambda: {"columns": [], "total": 0, "loaded": False})
 perm.register_handlers("BoardState", {
     "load": "case.list", "set_service": "case.list", "apply_filters": "case.list", "clear_filters": "case.list",
     "show_more": "case.list", "move_card": "case.move", "watch": "case.list",

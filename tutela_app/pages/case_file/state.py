@@ -12,9 +12,16 @@ from tutela_app.auth.permissions import NotFoundOrForbidden
 from tutela_app.db import run_db
 from tutela_app.domain import case_workflow as wf
 from tutela_app.pages.case_file import calls
-from tutela_app.pages.live import LIVE_INTERVAL_SECONDS, LIVE_MAX_POLLS, client_connected
+from tutela_app.pages.live import (
+    LIVE_INTERVAL_SECONDS,
+    LIVE_MAX_POLLS,
+    LIVE_SESSION_RECHECK_POLLS,
+    client_connected,
+    resolve_actor,
+)
 from tutela_app.services.case_access import CONFLICT_MESSAGE, EditConflict, InvalidInput
 from tutela_app.services.cases import MoveRefused
+from tutela_app.state.page_data import register_heavy
 from tutela_app.state.session import SessionExpired, SessionState, login_redirect
 
 _PATH = re.compile(r"^/casi/(\d{1,12})/?$")
@@ -234,18 +241,22 @@ class CaseFileState(rx.State):
             if watch_id != self._watch_id or self._watch_running == watch_id:
                 return
             self._watch_running = watch_id
-        for _ in range(LIVE_MAX_POLLS):
+        actor = None
+        for poll in range(LIVE_MAX_POLLS):
             await asyncio.sleep(LIVE_INTERVAL_SECONDS)
             async with self:
                 if watch_id != self._watch_id or not self.found or not _PATH.match(self.router.url.path or ""):
                     return
                 if not await client_connected(self.router.session.client_token):
                     return
-                try:
-                    actor = await self._actor()
-                except SessionExpired:
-                    return
                 case_id, known = self._case_id, self._marker
+                cookie = self.router.headers.cookie
+            if actor is None or poll % LIVE_SESSION_RECHECK_POLLS == 0:
+                # the marker is only a fingerprint: the session is re-resolved every few polls
+                # (and on every reload it triggers), not on each one, and outside the state lock
+                actor = await resolve_actor(cookie)
+                if actor is None:
+                    return
             try:
                 current = await run_db(calls.marker, actor, case_id)
             except NotFoundOrForbidden:
@@ -257,6 +268,10 @@ class CaseFileState(rx.State):
                     await self._reload()
 
 
+register_heavy(CaseFileState, _PATH.pattern, lambda: {
+    "found": False, "header": {}, "child": {}, "household": [], "team": [], "interventions": [], "goals": [],
+    "evaluations": [], "contacts": [], "timeline": [], "targets": [], "candidates": [],
+})
 perm.register_handlers("CaseFileState", {
     "load": "case.read", "add_record": "case.edit", "start_edit": "case.edit", "cancel_edit": "case.edit",
     "save_edit": "case.edit", "keep_theirs": "case.edit", "reapply_mine": "case.edit", "move": "case.move",

@@ -15,7 +15,7 @@ from tutela_app.auth.permissions import NotFoundOrForbidden
 from tutela_app.charts.figures import build_figure
 from tutela_app.charts.model import MetricTable, format_cell
 from tutela_app.db import read_session, run_db, write_session
-from tutela_app.services.metrics import METRIC_KEYS, allowed_comuni, dashboard_tables
+from tutela_app.services.metrics import METRIC_KEYS, allowed_comuni, cached_dashboard
 from tutela_app.services.metrics_export import export_metric_csv
 from tutela_app.services.metrics_filters import (
     ALL_COMUNI,
@@ -27,15 +27,34 @@ from tutela_app.services.metrics_filters import (
     preset_period,
 )
 from tutela_app.services.metrics_summary import format_key_value, key_figures
+from tutela_app.state.page_data import register_heavy
 from tutela_app.state.session import SessionExpired, SessionState, login_redirect
 
 FORBIDDEN_MSG = "Non hai accesso ai cruscotti."
 CUSTOM = "personalizzato"
 
 
-def _load(actor: perm.Actor, flt: DashboardFilter) -> tuple[list[tuple[str, str]], list[MetricTable]]:
+def _render(tables: list[MetricTable]) -> dict[str, Any]:
+    """Everything the page shows, built in the ``run_db`` worker thread (Plotly figures are
+    slow to build: never on the event loop). Shared by every user with the same scope and
+    filter through the dashboard cache, so nothing here is per user."""
+    shown = {t.key for t in tables}
+    return {
+        "visible": {key: key in shown for key in METRIC_KEYS},
+        "figures": {t.key: build_figure(t) for t in tables},
+        "titles": {**_empty_dict(), **{t.key: t.title for t in tables}},
+        "notes": {**_empty_dict(), **{t.key: t.note for t in tables}},
+        "columns": {key: [] for key in METRIC_KEYS} | {t.key: list(t.columns) for t in tables},
+        "rows": {key: [] for key in METRIC_KEYS} | {
+            t.key: [[format_cell(v) for v in row] for row in t.rows] for t in tables
+        },
+        "kpis": [{"label": k.label, "value": format_key_value(k)} for k in key_figures(tables)],
+    }
+
+
+def _load(actor: perm.Actor, flt: DashboardFilter) -> tuple[list[tuple[str, str]], dict[str, Any]]:
     with read_session() as session:
-        return allowed_comuni(session, actor), dashboard_tables(session, actor, flt)
+        return allowed_comuni(session, actor), cached_dashboard(session, actor, flt, _render)
 
 
 def _comuni(actor: perm.Actor) -> list[tuple[str, str]]:
@@ -91,17 +110,15 @@ class DashboardState(rx.State):
         comune = next((c["name"] for c in self.comuni if c["code"] == flt.comune), "tutti i miei Comuni")
         self.filter_label = f"{flt.period_label().capitalize()} · {comune} · {SERVICES[flt.service]}"
 
-    def _publish_tables(self, tables: list[MetricTable]) -> None:
-        shown = {t.key for t in tables}
-        self.visible = {key: key in shown for key in METRIC_KEYS}
-        self.figures = {t.key: build_figure(t) for t in tables}
-        self.titles = {**_empty_dict(), **{t.key: t.title for t in tables}}
-        self.notes = {**_empty_dict(), **{t.key: t.note for t in tables}}
-        self.columns = {key: [] for key in METRIC_KEYS} | {t.key: list(t.columns) for t in tables}
-        self.rows = {key: [] for key in METRIC_KEYS} | {
-            t.key: [[format_cell(v) for v in row] for row in t.rows] for t in tables
-        }
-        self.kpis = [{"label": k.label, "value": format_key_value(k)} for k in key_figures(tables)]
+    def _publish_tables(self, view: dict[str, Any]) -> None:
+        """Copy the (shared, cached) view into this user's state; containers are copied so a
+        handler changing this user's vars never touches the cache."""
+        self.visible = dict(view["visible"])
+        self.figures = dict(view["figures"])
+        self.titles, self.notes = dict(view["titles"]), dict(view["notes"])
+        self.columns = {k: list(v) for k, v in view["columns"].items()}
+        self.rows = {k: [list(r) for r in v] for k, v in view["rows"].items()}
+        self.kpis = [dict(k) for k in view["kpis"]]
 
     async def _refresh(self, flt: DashboardFilter, *, push_url: bool = True):
         try:
@@ -109,7 +126,7 @@ class DashboardState(rx.State):
         except SessionExpired:
             return login_redirect(routes.DASHBOARDS)
         try:
-            comuni, tables = await run_db(_load, actor, flt)
+            comuni, view = await run_db(_load, actor, flt)
         except NotFoundOrForbidden:
             self.error, self.loaded = FORBIDDEN_MSG, False
             self.visible = {key: False for key in METRIC_KEYS}
@@ -118,7 +135,7 @@ class DashboardState(rx.State):
         self.comuni = [{"code": c, "name": n} for c, n in comuni]
         self._codes = {c for c, _ in comuni}
         self._publish_filter(flt)
-        self._publish_tables(tables)
+        self._publish_tables(view)
         if push_url:
             url = f"{routes.DASHBOARDS}?{flt.query_string()}"
             return rx.call_script(f"window.history.replaceState(null, '', {json.dumps(url)})")
@@ -218,6 +235,11 @@ def _iso(value: str) -> bool:
     return True
 
 
+register_heavy(DashboardState, r"^/cruscotti/?$", lambda: {
+    "loaded": False, "kpis": [], "figures": {}, "visible": {key: False for key in METRIC_KEYS},
+    "titles": _empty_dict(), "notes": _empty_dict(), "columns": {key: [] for key in METRIC_KEYS},
+    "rows": {key: [] for key in METRIC_KEYS},
+})
 perm.register_handlers("DashboardState", {
     "load": "dashboard.view", "set_preset": "dashboard.view", "set_date_from": "dashboard.view",
     "set_date_to": "dashboard.view", "apply_period": "dashboard.view", "set_comune": "dashboard.view",
