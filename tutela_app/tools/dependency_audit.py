@@ -62,10 +62,10 @@ def load_allowlist(path: Path = ALLOWLIST, today: date | None = None) -> tuple[s
     for entry in data.get("ignore", []):
         ident, reason, review = entry.get("id"), entry.get("reason"), entry.get("review_by")
         if not ident or not reason or not review:
-            notes.append(f"allowlist: voce incompleta ignorata (id, reason, review_by obbligatori): {ident!r}")
+            notes.append(f"allowlist: incomplete entry ignored (id, reason and review_by are required): {ident!r}")
             continue
         if date.fromisoformat(str(review)) < today:
-            notes.append(f"allowlist: {ident} scaduta il {review}: va riesaminata")
+            notes.append(f"allowlist: {ident} expired on {review}: review it")
             continue
         handled.add(ident)
     return handled, notes
@@ -92,7 +92,7 @@ def parse_npm_audit(payload: dict, where: str) -> tuple[list[Finding], bool]:
             for v in vuln.get("via", []) if isinstance(v, dict)
         }))
         fix = vuln.get("fixAvailable")
-        findings.append(Finding(f"npm:{where}", name, ids or (name,), vuln.get("severity", "high"), "sì" if fix else ""))
+        findings.append(Finding(f"npm:{where}", name, ids or (name,), vuln.get("severity", "high"), "yes" if fix else ""))
     return findings, True
 
 
@@ -109,10 +109,10 @@ def audit_python() -> tuple[list[Finding], bool, str]:
     except json.JSONDecodeError:
         offline = any(m in proc.stderr for m in NETWORK_MARKERS)
         if offline:
-            return [], False, "pip-audit: servizio advisory non raggiungibile"
+            return [], False, "pip-audit: advisory service unreachable"
         raise RuntimeError(f"pip-audit failed: {proc.stderr.strip()[-800:]}") from None
     findings, reached = parse_pip_audit(payload)
-    return findings, reached, "" if reached else "pip-audit: nessun pacchetto verificabile (indice advisory PyPI non raggiungibile)"
+    return findings, reached, "" if reached else "pip-audit: no package could be checked (PyPI advisory index unreachable)"
 
 
 def audit_npm(directory: Path) -> tuple[list[Finding], bool, str]:
@@ -128,7 +128,7 @@ def audit_npm(directory: Path) -> tuple[list[Finding], bool, str]:
         detail = str(payload.get("message") or proc.stderr.strip().splitlines()[-1:] or "errore sconosciuto")
         if not any(m in detail + proc.stderr for m in NETWORK_MARKERS):
             raise RuntimeError(f"npm audit failed in {where}: {detail[:400]}")
-        return [], False, f"npm audit ({where}): advisory npm non raggiungibili ({detail[:160]})"
+        return [], False, f"npm audit ({where}): npm advisory data unreachable ({detail[:160]})"
     return findings, True, ""
 
 
@@ -151,23 +151,23 @@ def main() -> int:
     handled, notes = load_allowlist()
     report = run_audit()
     for note in notes:
-        print(f"ATTENZIONE {note}")
+        print(f"WARNING {note}")
     for finding in report.findings:
-        state = "gestita" if set(finding.advisory_ids) & handled else finding.severity.upper()
+        state = "handled" if set(finding.advisory_ids) & handled else finding.severity.upper()
         print(f"[{state}] {finding.ecosystem} {finding.package} {' '.join(finding.advisory_ids)}"
-              + (f" (correzione: {finding.fix})" if finding.fix else ""))
+              + (f" (fix: {finding.fix})" if finding.fix else ""))
     for message in report.unreachable:
-        print(f"NON VERIFICATO: {message}. Il controllo non può dire nulla su queste dipendenze: "
-              "ripeterlo con accesso alla rete.")
+        print(f"NOT VERIFIED: {message}. The audit says nothing about these dependencies: "
+              "run it again with access to the advisory data.")
     bad = blocking(report.findings, handled)
     if bad:
-        print(f"AUDIT FALLITO: {len(bad)} vulnerabilità alte/critiche non gestite "
-              f"(correggere o motivare in {ALLOWLIST.relative_to(PROJECT_ROOT)}).")
+        print(f"AUDIT FAILED: {len(bad)} unhandled high/critical vulnerabilities "
+              f"(fix them or justify them in {ALLOWLIST.relative_to(PROJECT_ROOT)}).")
         return 1
     if report.unreachable and not report.findings:
-        print("Audit non eseguito per mancanza dei dati advisory: nessun errore segnalato.")
+        print("Audit not performed: no advisory data reachable (not counted as a failure).")
     else:
-        print("Audit delle dipendenze: nessuna vulnerabilità alta o critica non gestita.")
+        print("Dependency audit: no unhandled high or critical vulnerability.")
     return 0
 
 
