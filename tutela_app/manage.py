@@ -102,7 +102,9 @@ def run_prod() -> int:
     migrate()
     print(f"Tutela (produzione, {settings.workers} worker) su {settings.bind_host}:{settings.listen_port} "
           f"per {settings.public_url}", flush=True)
-    proc = subprocess.Popen(reflex_run_command(), cwd=PROJECT_ROOT, env=reflex_env(production_env(settings)))  # noqa: S603
+    # Same as `reflex run`, with Granian respawning a worker that dies (tools/reflex_prod.py).
+    command = [sys.executable, "-m", "tutela_app.tools.reflex_prod", *reflex_run_command()[3:]]
+    proc = subprocess.Popen(command, cwd=PROJECT_ROOT, env=reflex_env(production_env(settings)))  # noqa: S603
     try:
         return proc.wait()
     except KeyboardInterrupt:

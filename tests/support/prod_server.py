@@ -99,9 +99,14 @@ class ProdServer(AppServer):
 
 
 @contextlib.contextmanager
-def production_app(workdir: Path, scale: str = "demo") -> Iterator[ProdServer]:
-    """Seeded PostgreSQL + isolated Redis + dev provider + `manage run-prod`."""
-    redis_url = isolated_redis_url(os.environ[REDIS_ENV])
+def production_app(workdir: Path, scale: str = "demo", redis_url: str | None = None) -> Iterator[ProdServer]:
+    """Seeded PostgreSQL + isolated Redis + dev provider + `manage run-prod`.
+
+    ``redis_url``: a Redis the caller owns (e.g. a private redis-server a fault test
+    restarts); by default a database number of its own on the machine's Redis.
+    """
+    claimed = redis_url is None
+    redis_url = redis_url or isolated_redis_url(os.environ[REDIS_ENV])
     sys.path.insert(0, str(PROJECT_ROOT / "devtools" / "oidc"))
     from dev_idp import start_dev_idp  # noqa: PLC0415
 
@@ -126,4 +131,5 @@ def production_app(workdir: Path, scale: str = "demo") -> Iterator[ProdServer]:
         finally:
             server.stop()
             idp.stop()
-            redis.Redis.from_url(redis_url).flushdb()
+            if claimed:
+                redis.Redis.from_url(redis_url).flushdb()
