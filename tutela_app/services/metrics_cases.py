@@ -8,7 +8,7 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from tutela_app.charts.model import ChartSpec, MetricTable
-from tutela_app.models import Case, CaseStageChange, Staff
+from tutela_app.models import Case, CaseStageChange
 from tutela_app.services.metrics_filters import DashboardFilter
 from tutela_app.services.metrics_labels import SERVICE_COLUMN, STAGE_ORDER, stage_label
 from tutela_app.services.metrics_sql import (
@@ -19,6 +19,7 @@ from tutela_app.services.metrics_sql import (
     month_label,
     months_in,
 )
+from tutela_app.services.staff import staff_display_names
 
 if TYPE_CHECKING:
     from tutela_app.services.metrics import Scope
@@ -100,7 +101,7 @@ def caseload_by_staff(session: Session, scope: Scope, flt: DashboardFilter) -> M
         .order_by(func.count().desc(), Case.responsible_staff_id)
     ).all()
     top = [(sid, n) for sid, n in rows if sid is not None][:TOP_STAFF]
-    names = dict(session.exec(select(Staff.id, Staff.display_name).where(Staff.id.in_([s for s, _ in top]))).all())
+    names = staff_display_names(session, [s for s, _ in top])
     table_rows: list[tuple] = [(names.get(sid, f"Operatore {sid}"), n) for sid, n in top]
     others = sum(n for sid, n in rows if sid is not None) - sum(n for _, n in top)
     if others:

@@ -128,3 +128,11 @@ def grant_count(session: Session, staff_id: int) -> int:
         .join(Tenant, Tenant.id == RoleGrant.tenant_id)
         .where(RoleGrant.staff_id == staff_id, Tenant.active.is_(True))
     ).one()
+
+
+def staff_display_names(session: Session, ids: set[int] | list[int]) -> dict[int, str]:
+    """Display names of staff members by id (for labels; staff names are not citizens' data)."""
+    wanted = {int(i) for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return dict(session.exec(select(Staff.id, Staff.display_name).where(Staff.id.in_(wanted))).all())

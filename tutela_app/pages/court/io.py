@@ -7,15 +7,14 @@ import re
 from datetime import date
 from typing import Any
 
-from sqlmodel import select
-
 from tutela_app.auth.permissions import Actor
 from tutela_app.db import write_session
 from tutela_app.domain.deadlines import ROME, urgency
 from tutela_app.domain.measures import MeasureType
-from tutela_app.models import Person, Staff, utcnow
+from tutela_app.models import Person, utcnow
 from tutela_app.services import court_reports, diary, measures, obligations, placements, probation
 from tutela_app.services.court_access import case_for, initials
+from tutela_app.services.staff import staff_display_names
 
 CASE_PATH = re.compile(r"^/casi/(\d{1,18})/tribunale/?$")
 OB_STATUS = {"aperto": "Aperta", "adempiuto": "Adempiuta", "annullato": "Annullata"}
@@ -34,12 +33,6 @@ def d(value: date | None) -> str:
 def tx(fn: Any, *args: Any) -> Any:
     with write_session() as session:
         return fn(session, *args)
-
-
-def _names(session: Any, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return dict(session.exec(select(Staff.id, Staff.display_name).where(Staff.id.in_(ids))).all())
 
 
 def load_court(actor: Actor, case_id: str) -> dict[str, Any]:
@@ -84,7 +77,7 @@ def load_court(actor: Actor, case_id: str) -> dict[str, Any]:
 def load_diary(actor: Actor, case_id: str) -> list[dict[str, str]]:
     with write_session() as s:
         rows = diary.list_entries(s, actor, case_id)
-        names = _names(s, {e.author_id for e in rows if e.author_id})
+        names = staff_display_names(s, {e.author_id for e in rows if e.author_id})
         return [{
             "id": str(e.id), "date": d(e.occurred_on), "tag": e.tag, "tag_label": diary.TAG_LABELS[e.tag],
             "text": e.text, "source": e.source or "", "method": e.method or "",
