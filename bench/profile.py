@@ -10,14 +10,21 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
-INTERESTING = ("tutela_app/", "reflex", "plotly", "pickle", "sqlalchemy", "json")
+INTERESTING = ("tutela_app/", "reflex", "plotly", "pickle", "sqlalchemy", "json", "socketio")
+#: frames every sample of the worker carries (process start-up, the event loop itself)
+BORING = ("reflex/__main__.py", "reflex/reflex.py", "utils/exec.py", "base_events.py", "events.py")
+#: a main-thread sample whose innermost frame is here is the event loop waiting for work
+WAITING = ("select (selectors.py",)
 
 
 def py_spy() -> str | None:
-    return shutil.which("py-spy")
+    """py-spy on PATH or next to this interpreter (``.venv/bin`` when the venv is not activated)."""
+    beside = Path(sys.executable).with_name("py-spy")
+    return shutil.which("py-spy") or (str(beside) if beside.exists() else None)
 
 
 def worker_pid(server_pid: int) -> int | None:
@@ -64,10 +71,11 @@ def summarise(raw: Path, top: int = 12) -> dict[str, list[tuple[str, float]]]:
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
         frames = stack.split(";")
-        if not frames or "idle" in frames[0]:
+        if not frames or "idle" in frames[0] or any(w in frames[-1] for w in WAITING):
             continue
         n = int(count)
-        names = {_label(f) for f in frames[1:] if any(k in f for k in INTERESTING)}
+        names = {_label(f) for f in frames[1:]
+                 if any(k in f for k in INTERESTING) and not any(b in f for b in BORING)}
         if "MainThread" in frames[0]:
             loop_n += n
             loop.update(dict.fromkeys(names, n))

@@ -82,7 +82,10 @@ async def measure(users: list[SimUser], scenario: Scenario, ctx: RunContext, *, 
 
 
 async def run_scenario(users: list[SimUser], scenario: Scenario, ctx: RunContext, *, duration: float,
-                       rate: float, rng: random.Random, before_measure=None) -> ScenarioRun:  # noqa: ANN001
+                       rate: float, rng: random.Random, before_measure=None,  # noqa: ANN001
+                       server_cpu=None) -> ScenarioRun:  # noqa: ANN001
+    """``server_cpu``: a callable returning the app's CPU seconds so far; with it the run
+    records the server CPU spent per measured action (measure window and its drain)."""
     run = ScenarioRun(scenario, len(users))
     placed = await place(users, scenario, ctx)
     run.place_errors = sum(1 for r in placed if not r.ok)
@@ -97,9 +100,16 @@ async def run_scenario(users: list[SimUser], scenario: Scenario, ctx: RunContext
     if before_measure is not None:
         before_measure()
     stray_before = sum(u.stray_bytes for u in users)
+    cpu_before, client_before = (server_cpu() if server_cpu else 0.0), time.process_time()
     run.outcomes, run.wall_s = await measure(users, scenario, ctx, duration=duration, rate=rate, rng=rng)
     run.stray_bytes = sum(u.stray_bytes for u in users) - stray_before
     run.extra["drain_s"] = await drain(users)
+    if server_cpu is not None and run.outcomes:
+        spent = server_cpu() - cpu_before
+        run.extra["server_cpu_ms_per_action"] = round(1000.0 * spent / len(run.outcomes), 1)
+        run.extra["server_cpu_pct"] = round(100.0 * spent / max(1e-9, run.wall_s + run.extra["drain_s"]), 1)
+        run.extra["client_cpu_ms_per_action"] = round(1000.0 * (time.process_time() - client_before)
+                                                      / len(run.outcomes), 1)
     return run
 
 

@@ -35,6 +35,27 @@ def start_app(database_url: str, run_dir: Path, app_dir: Path, log=print) -> App
     return server
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` and all its descendants (Linux /proc):
+    the app's Granian worker and, in a single-port run, nothing else of weight."""
+    children: dict[int, list[int]] = {}
+    cpu: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        proc = int(stat.parent.name)
+        children.setdefault(int(fields[1]), []).append(proc)
+        cpu[proc] = int(fields[11]) + int(fields[12])
+    total, todo = 0, [pid]
+    while todo:
+        proc = todo.pop()
+        total += cpu.get(proc, 0)
+        todo += children.get(proc, [])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def count_locked(server: AppServer, since: int = 0) -> int:
     """'database is locked' errors the app logged since byte offset ``since``."""
     return len(LOCKED.findall(server.log_text()[since:]))

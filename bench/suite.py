@@ -102,7 +102,8 @@ async def _run_users(app, url: str, kind: str, fx: fixtures.Fixtures, n: int,  #
             offset = server.log_offset(app)
             spy = _Profiler(app, options, f"{kind}-{n}-{scenario.key.split()[0]}") if options.profile else None
             run = await run_scenario(users, scenario, ctx, duration=options.duration, rate=options.rate, rng=rng,
-                                     before_measure=spy.start if spy else None)
+                                     before_measure=spy.start if spy else None,
+                                     server_cpu=lambda: server.tree_cpu_seconds(app.process.pid))
             run.locked = server.count_locked(app, offset)
             if spy is not None:
                 run.extra["profile"] = spy.finish()
@@ -168,6 +169,9 @@ def _progress(row: dict[str, Any]) -> str:
         extra = f" saved={row['saved']} conflicts={row['conflicts']} lost={row['lost_updates']}"
     if "rehydrated_within_10s_pct" in row:
         extra = f" rehydrated<10s={row['rehydrated_within_10s_pct']}%"
+    if "server_cpu_ms_per_action" in row:
+        extra += (f" server_cpu={row['server_cpu_ms_per_action']}ms/action ({row['server_cpu_pct']}% of a core)"
+                  f" client_cpu={row['client_cpu_ms_per_action']}ms/action")
     return (f"  {row['scenario']:<13} n={row['samples']:<4} p50={row['p50_ms']} p95={row['p95_ms']} "
             f"p99={row['p99_ms']} max={row['max_ms']} errors={row['errors']} locked={row['database_locked']} "
             f"bytes={row['bytes_per_event']}{extra}")

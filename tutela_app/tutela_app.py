@@ -6,7 +6,10 @@ from tutela_app.auth.routes import build_auth_app
 from tutela_app.calendar_feed import build_calendar_app
 from tutela_app.errors import backend_exception_handler
 from tutela_app.pages import register_all
+from tutela_app.tools.reflex_state import throttle_disk_state_purge
 from tutela_app.web_security import OriginGuard
+
+throttle_disk_state_purge()
 
 app = rx.App(
     html_lang="it",

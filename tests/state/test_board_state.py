@@ -197,3 +197,23 @@ async def test_responsible_conflict_shows_names_not_ids(world: World) -> None:
     await equipe.load()
     await equipe.end_member(str(world.psi_demo.staff_id))  # not a coordinator: refused
     assert equipe.errors == {"form": "Elemento non trovato o non accessibile."}
+
+
+async def test_opening_another_page_drops_the_board_cards_but_not_on_the_board(world: World) -> None:
+    """``check_session`` (first on_load of every page) releases the data of pages the tab
+    left, so a reconnect never resends them; on the board itself the cards stay."""
+    from tutela_app.state.session import SessionState
+
+    root = _root(world.coord.staff_id, "/casi")
+    board = root.substates[BoardState.get_name()]
+    session_state = root.substates[SessionState.get_name()]
+    await board.load()
+    await session_state.check_session()
+    assert board.loaded and _card_ids(board)
+    root.router = RouterData.from_router_data({
+        "headers": {"cookie": root.router.headers.cookie, "origin": "http://localhost:3000"},
+        "asPath": "/cruscotti", "pathname": "/cruscotti",
+    })
+    await session_state.check_session()
+    assert session_state.is_authenticated
+    assert board.columns == [] and board.total == 0 and not board.loaded

@@ -222,6 +222,48 @@ def test_markers_change_when_a_colleague_writes(world: World) -> None:
         assert cases.board_marker(session, world.coord, "tutela_minori") != board_before
 
 
+def _shared(actor, **filters) -> dict:  # noqa: ANN001
+    f = cases.BoardFilters(**filters)
+    with read_session() as session:
+        marker = cases.board_marker(session, actor, f.service)
+        return cases.shared_board_page(session, actor, f, {}, marker)
+
+
+def test_board_marker_sees_a_new_case_and_a_change_and_ignores_other_comuni(world: World) -> None:
+    def marker(actor) -> str:  # noqa: ANN001
+        with read_session() as session:
+            return cases.board_marker(session, actor, "tutela_minori")
+
+    coord_before, as_before, other_before = marker(world.coord), marker(world.as_demo), marker(world.coord_other)
+    with write_session() as session:
+        make_case(session, world.demo, given="Nuovo", surname="Caso")  # nobody's équipe yet
+    assert marker(world.coord) != coord_before
+    assert marker(world.as_demo).split("|")[1:] == as_before.split("|")[1:]  # not their case: only the global id moved
+    coord_before = marker(world.coord)
+    with write_session() as session:
+        case_work.update_case_summary(session, world.as_demo, world.cases["mine"], 1, "Sintesi nuova")
+    assert marker(world.coord) != coord_before
+    assert marker(world.as_demo) != as_before
+    assert marker(world.coord_other).split("|")[1:] == other_before.split("|")[1:]
+
+
+def test_shared_board_page_is_reused_only_within_one_scope_and_rebuilt_after_a_change(world: World) -> None:
+    first = _shared(world.coord)
+    assert _shared(world.coord) is first  # same scope, filters and data: the same page object
+    team_page = _shared(world.as_demo)  # équipe member: only their cases, never the coordinator's page
+    assert team_page is not first
+    assert set(_ids(team_page)) == {world.cases["mine"], world.cases["mine_resp"]}
+    assert world.cases["not_mine"] in _ids(first)
+    assert _shared(world.coord_other)["total"] == 1 and _ids(_shared(world.coord_other)) == [world.cases["other_comune"]]
+    assert _shared(world.coord, stage="indagine") is not first  # other filters: another page
+    with write_session() as session:
+        cases.move_case_to_stage(session, world.coord, world.cases["mine_resp"], "indagine", None)
+    moved = _shared(world.coord)
+    assert moved is not first
+    stage_of = {c["id"]: col["stage"] for col in moved["columns"] for c in col["cards"]}
+    assert stage_of[str(world.cases["mine_resp"])] == "indagine"
+
+
 def test_board_queries_use_the_board_index(sqlite_engine) -> None:  # noqa: ANN001
     with write_session() as session:
         world = build_world(session)

@@ -7,7 +7,6 @@ from collections.abc import Callable
 import reflex as rx
 
 from tutela_app import routes
-from tutela_app.state.page_data import PageDataState
 from tutela_app.state.session import SessionState
 
 FOCUS_STYLE = {"_focus_visible": {"outline": "3px solid #0b5cad", "outline_offset": "2px"}}
@@ -101,7 +100,7 @@ def protected_page(
             page,
             route=route,
             title=f"{title} · Tutela",
-            on_load=[SessionState.check_session, PageDataState.release, *(on_load or [])],
+            on_load=[SessionState.check_session, *(on_load or [])],
         )
         return body
 

@@ -30,13 +30,19 @@ from tutela_app.services import audit
 from tutela_app.services.board_cards import build_cards
 from tutela_app.services.board_query import BoardFilters, board_conditions, needs_person_join
 from tutela_app.services.case_access import EditConflict, check_id, load_case, today_rome, visible_cases
+from tutela_app.services.metrics_cache import ResultCache
 
 MAX_COLUMN_LIMIT = 500
 DEFAULT_COLUMN_LIMIT = 25
+#: a shared board page is reused for at most this long even when no case changed: card
+#: urgencies and the deadline filters move with the clock, and a person's name edit does
+#: not touch the case (the live marker would not see it)
+SHARED_PAGE_SECONDS = 10.0
+_SHARED_PAGES = ResultCache(max_entries=128, ttl=SHARED_PAGE_SECONDS)
 
 __all__ = [
-    "BoardFilters", "MoveRefused", "board_marker", "board_page", "board_services", "move_case_to_stage",
-    "record_board_read",
+    "BoardFilters", "MoveRefused", "board_marker", "board_page", "board_scope", "board_services", "move_case_to_stage",
+    "record_board_read", "shared_board_page",
     "staff_filter_options", "tenant_filter_options",
 ]
 
@@ -140,6 +146,30 @@ def board_page(
     return {"columns": columns, "total": sum(counts.values()), "read_tenants": read_tenants}
 
 
+def shared_board_page(session: Session, actor: Actor | None, filters: BoardFilters, limits: dict[str, int],
+                      marker: str) -> dict:
+    """:func:`board_page` (not audited) shared by every tab with the same scope, filters,
+    column limits and data ``marker`` (:func:`board_marker`, read by the caller in the same
+    transaction).
+
+    A change to any visible case changes the marker, so a cached page is never older than
+    the data it was built from (but for ``SHARED_PAGE_SECONDS``, see there). It answers the
+    common repeats — colleagues on the same board, the same filter chosen again — and the
+    herd of live refreshes every open board sends when one case changes, which would
+    otherwise rebuild the same page once per tab. The returned dict is shared: read only.
+    The caller still audits the read (:func:`record_board_read`) for its own actor.
+    """
+    if actor is None or not perm.tenants_for(actor, "case.list"):
+        raise NotFoundOrForbidden
+    key = (board_scope(actor), filters.model_dump_json(), tuple(sorted((limits or {}).items())), marker)
+    return _SHARED_PAGES.get_or_compute(key, lambda: board_page(session, actor, filters, limits, audit_read=False))
+
+
+def shared_page_stats() -> tuple[int, int]:
+    """(hits, misses) of the shared board pages since start: for benchmarks and tests."""
+    return _SHARED_PAGES.hits, _SHARED_PAGES.misses
+
+
 def record_board_read(session: Session, actor: Actor | None, tenant_ids: list[int], service: str) -> None:
     """Audit a board load: one ``read`` of ``case_board`` per Comune whose cards were shown.
 
@@ -152,23 +182,52 @@ def record_board_read(session: Session, actor: Actor | None, tenant_ids: list[in
         audit.record(session, actor, "read", "case_board", None, tenant_id=tenant_id, detail=service)
 
 
+def board_scope(actor: Actor | None) -> tuple:
+    """What decides which cases the board shows the actor, as a hashable key.
+
+    Two actors with the same scope see the same cards for the same filters: the Comuni
+    where they may list cases, those where they read every case, and — only when some
+    Comune limits them to their équipe's cases — who they are.
+    """
+    if actor is None:
+        return ()
+    listed = perm.tenants_for(actor, "case.list")
+    full = tuple(sorted(t for t in perm.tenants_for(actor, "case.read") if not perm.needs_assignment(actor, "case.read", t)))
+    assigned = tuple(sorted(t for t in perm.tenants_for(actor, "case.read") if perm.needs_assignment(actor, "case.read", t)))
+    return tuple(sorted(listed)), full, assigned, actor.staff_id if assigned else None
+
+
 def board_marker(session: Session, actor: Actor | None, service: str) -> str:
     """A cheap fingerprint of the actor's visible cases: changes whenever one of them does.
 
     Every write to a case sets ``updated_at`` (edits, moves, ``touch_case`` for its
-    records and team), so the count and the latest ``updated_at`` per Comune suffice;
-    ``ix_case_changed`` (tenant, service, updated_at) answers both from the index alone
-    for coordinators (équipe members add their assignment check on few rows).
+    records and team) and cases are never deleted, so the latest ``updated_at`` per Comune
+    plus the newest case id (a new case) suffice. Where the actor sees the whole Comune,
+    each Comune's latest ``updated_at`` is one seek at the end of ``ix_case_changed``
+    (tenant, service, updated_at) and the newest id one seek on the primary key: the cost
+    does not grow with the number of cases. Where the actor sees only their équipe's cases
+    the count and latest change of those few cases are read instead.
     """
     tenants = perm.tenants_for(actor, "case.list")
     if actor is None or not tenants or service not in wf.STAGES:
         return ""
-    rows = session.exec(
-        select(Case.tenant_id, func.count(), func.max(Case.updated_at)).where(
-            Case.tenant_id.in_(sorted(tenants)), Case.service == service, visible_cases(actor)  # type: ignore[attr-defined]
-        ).group_by(Case.tenant_id)
-    ).all()
-    return ";".join(f"{t}:{n}:{m.isoformat() if m else ''}" for t, n, m in sorted(rows))
+    _listed, full, assigned, _staff = board_scope(actor)
+    full = tuple(t for t in full if t in tenants)
+    parts = [select(func.max(Case.id)).scalar_subquery()]
+    parts += [select(func.max(Case.updated_at)).where(Case.tenant_id == t, Case.service == service).scalar_subquery()
+              for t in full]
+    row = session.exec(select(*parts)).one()
+    values = (row,) if len(parts) == 1 else tuple(row)  # one column comes back as a scalar
+    marker = f"{values[0]}|" + ";".join(f"{t}:{m.isoformat() if m else ''}" for t, m in zip(full, values[1:], strict=True))
+    assigned = tuple(t for t in assigned if t in tenants)
+    if assigned:
+        rows = session.exec(
+            select(Case.tenant_id, func.count(), func.max(Case.updated_at)).where(
+                Case.tenant_id.in_(assigned), Case.service == service, visible_cases(actor)  # type: ignore[attr-defined]
+            ).group_by(Case.tenant_id)
+        ).all()
+        marker += "|" + ";".join(f"{t}:{n}:{m.isoformat() if m else ''}" for t, n, m in sorted(rows))
+    return marker
 
 
 def _facts(session: Session, actor: Actor, case: Case, closure_reason: str | None) -> wf.TransitionFacts:

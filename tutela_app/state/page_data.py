@@ -3,10 +3,10 @@
 Reflex keeps every state a tab has touched, and a reconnecting tab gets the whole tree
 back: without this, a user who visited the board, a case file and the dashboards would
 receive all three pages' data again on every reconnect. Page states with large client
-vars register them here with the paths where they are shown; ``PageDataState.release``
-(first in every protected page's on_load, see ``components/layout.py``) resets them to
-their defaults whenever the tab shows another page. The page's own on_load reloads its
-data when the user comes back, so nothing visible is lost.
+vars register them here with the paths where they are shown; they are reset to their
+defaults whenever the tab shows another page (``SessionState.check_session``, the first
+on_load handler of every protected page, calls :func:`release_other_pages`). The page's
+own on_load reloads its data when the user comes back, so nothing visible is lost.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from typing import Any
 
 import reflex as rx
 
-from tutela_app.auth import permissions as perm
 
 #: state class -> (paths where its data is shown, factory of the defaults to reset to)
 _HEAVY: dict[type[rx.State], tuple[re.Pattern[str], Callable[[], dict[str, Any]]]] = {}
@@ -37,13 +36,3 @@ async def release_other_pages(state: rx.State, path: str) -> None:
         for name, value in defaults().items():
             if getattr(other, name) != value:  # only what changed goes into the delta
                 setattr(other, name, value)
-
-
-class PageDataState(rx.State):
-    @rx.event
-    async def release(self):
-        """on_load of every protected page: forget the data of the pages the tab left."""
-        await release_other_pages(self, self.router.url.path or "")
-
-
-perm.register_handlers("PageDataState", {"release": "public"})

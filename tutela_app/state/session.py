@@ -17,6 +17,7 @@ from tutela_app.auth import permissions as perm
 from tutela_app.auth.sessions import COOKIE_NAME, actor_from_cookie
 from tutela_app.db import read_session, run_db, write_session
 from tutela_app.routes import LOGIN, NOT_AUTHORISED, safe_next_path
+from tutela_app.state.page_data import release_other_pages
 
 
 class SessionExpired(Exception):
@@ -92,7 +93,10 @@ class SessionState(rx.State):
 
     @rx.event
     async def check_session(self):
-        """on_load of every protected page: send anonymous users to login."""
+        """on_load of every protected page: drop the data of the pages the tab left (see
+        ``state/page_data.py``; done here rather than in an event of its own, so a page
+        change costs one event less), then send anonymous users to login."""
+        await release_other_pages(self, self.router.url.path or "")
         actor = await self._actor_or_none()
         if actor is None:
             return login_redirect(self.router.url.path)

@@ -59,10 +59,11 @@ class Column:
 
 
 def _load(actor: perm.Actor, filters: cases.BoardFilters, limits: dict[str, int], audit_read: bool) -> dict:
-    """Query in a read-only transaction; audit the board read in its own short write."""
+    """Query in a read-only transaction (the page may come from another tab with the same
+    scope, see ``cases.shared_board_page``); audit the board read in its own short write."""
     with read_session() as session:
-        page = cases.board_page(session, actor, filters, limits, audit_read=False)
-        page["marker"] = cases.board_marker(session, actor, filters.service)
+        marker = cases.board_marker(session, actor, filters.service)
+        page = {**cases.shared_board_page(session, actor, filters, limits, marker), "marker": marker}
     if audit_read and page["read_tenants"]:
         with write_session() as session:
             cases.record_board_read(session, actor, page["read_tenants"], filters.service)
