@@ -13,8 +13,9 @@ from tests.unit.case_factory import World, build_world, make_case
 from tutela_app.db import read_session, write_session
 from tutela_app.models import AuditEvent, Case, CaseStageChange, Evaluation, utcnow
 from tutela_app.services import case_work, cases
-from tutela_app.services.case_access import EditConflict, InvalidInput
+from tutela_app.services.case_access import EditConflict, InvalidInput, load_case
 from tutela_app.services.case_file import case_marker, read_case_file
+from tutela_app.services.timeline import MAX_ITEMS, TIMELINE_PAGE, case_timeline
 
 
 @pytest.fixture
@@ -295,3 +296,29 @@ def test_naming_the_responsible_is_version_checked_and_limited_to_the_equipe(wor
         case_team.end_member(session, world.coord, cid, world.as_demo.staff_id)
     with read_session() as session:
         assert session.get(Case, cid).responsible_staff_id == world.as_demo.staff_id
+
+
+def test_case_file_shows_the_newest_timeline_page_and_case_timeline_stays_complete(world: World) -> None:
+    cid = world.cases["mine"]
+    first_day = date.today() - timedelta(days=40)
+    with write_session() as session:
+        iv = case_work.add_intervention(session, world.as_demo, cid, "osservazione", first_day.isoformat(),
+                                        staff_id=world.psi_demo.staff_id)
+    with write_session() as session:
+        goal = case_work.add_goal(session, world.as_demo, iv["id"], "Frequenza regolare", "3", first_day.isoformat())
+    for day in range(1, 29):
+        with write_session() as session:
+            case_work.add_evaluation(session, world.as_demo, goal["goal_id"],
+                                     (first_day + timedelta(days=day)).isoformat(), day % 11)
+    with read_session() as session:
+        first = read_case_file(session, world.coord, cid, audit_read=False)
+        everything = read_case_file(session, world.coord, cid, audit_read=False, timeline_limit=MAX_ITEMS)
+        alone = case_timeline(session, world.coord, load_case(session, world.coord, cid, "case.read"))
+    total = 5 + 1 + 1 + 28  # the factory's events, the intervention, its baseline and 28 reviews
+    assert len(alone) == len(everything["timeline"]) == first["timeline_total"] == everything["timeline_total"] == total
+    assert everything["timeline"] == alone and first["timeline"] == alone[:TIMELINE_PAGE]
+    assert {k: v for k, v in first.items() if k != "timeline"} == {k: v for k, v in everything.items() if k != "timeline"}
+    assert (first["timeline"][0]["title"], first["timeline"][0]["detail"]) == ("Valutazione di verifica: 6/10",
+                                                                             "Frequenza regolare")
+    start = next(i for i in alone if i["title"].startswith("Avvio:"))
+    assert start["detail"] == "Luca Verdi" == first["interventions"][0]["who"]

@@ -8,6 +8,7 @@ from tutela_app.auth.permissions import Actor
 from tutela_app.db import read_session, write_session
 from tutela_app.services import case_team, case_work, cases
 from tutela_app.services.case_file import case_marker, read_case_file, record_case_read
+from tutela_app.services.timeline import TIMELINE_PAGE
 
 #: form name -> (service function, the form fields it takes, in order)
 ADD_FORMS: dict[str, tuple[Any, tuple[str, ...]]] = {
@@ -51,12 +52,13 @@ def clean_form(form_data: object, fields: tuple[str, ...]) -> dict[str, str] | N
     return values
 
 
-def load_case_file(actor: Actor, case_id: int, audit_read: bool) -> dict:
+def load_case_file(actor: Actor, case_id: int, audit_read: bool, timeline_limit: int = TIMELINE_PAGE) -> dict:
     """Read in a read-only transaction (no write lock while the file is assembled), then
     append the read audit event in its own short write transaction."""
     with read_session() as session:
-        data = read_case_file(session, actor, case_id, audit_read=False)
-        data["candidates"] = case_team.candidates(session, actor, case_id)
+        data = read_case_file(session, actor, case_id, audit_read=False, timeline_limit=timeline_limit)
+        # only who may assign gets candidates (the service returns [] to everybody else)
+        data["candidates"] = case_team.candidates(session, actor, case_id) if data["header"]["can_assign"] else []
     if audit_read:
         with write_session() as session:
             record_case_read(session, actor, case_id)

@@ -6,6 +6,7 @@ import reflex as rx
 
 from tutela_app.domain import case_workflow as wf
 from tutela_app.pages.case_file.state import CaseFileState as S
+from tutela_app.services.timeline import MAX_ITEMS
 
 FOCUS = {"_focus_visible": {"outline": "3px solid #0b5cad", "outline_offset": "2px"}}
 INPUT_STYLE = {"padding": "0.35em", "border": "1px solid #555", "border_radius": "4px", "background": "white",
@@ -231,5 +232,22 @@ def timeline_tab() -> rx.Component:
             rx.cond(i["detail"] != "", rx.text(i["detail"], size="2", color="#333")),
             style={"padding": "0.4em 0", "border_bottom": "1px solid #d0d0d0", "list_style": "none"})),
             style={"padding": "0", "margin": "0", "width": "100%"}, id="cronologia"),
+        timeline_more(),
         spacing="3", align="start", width="100%",
+    )
+
+
+def timeline_more() -> rx.Component:
+    """How many events are shown, and a button for the next page while there are more (up to the cap)."""
+    shown = S.timeline.length()
+    return rx.cond(
+        shown < S.timeline_total,
+        rx.hstack(
+            rx.text("Mostrati ", shown, " di ", S.timeline_total, " eventi", id="cronologia-conteggio",
+                    role="status", aria_live="polite"),
+            rx.cond(shown < MAX_ITEMS,
+                    rx.button("Mostra altri eventi", type="button", variant="outline", on_click=S.show_more_timeline,
+                              aria_controls="cronologia", style=FOCUS)),
+            spacing="3", align="center", wrap="wrap",
+        ),
     )

@@ -21,10 +21,16 @@ from tutela_app.pages.live import (
 )
 from tutela_app.services.case_access import CONFLICT_MESSAGE, EditConflict, InvalidInput
 from tutela_app.services.cases import MoveRefused
+from tutela_app.services.timeline import MAX_ITEMS, TIMELINE_PAGE
 from tutela_app.state.page_data import register_heavy
 from tutela_app.state.session import SessionExpired, SessionState, login_redirect
 
 _PATH = re.compile(r"^/casi/(\d{1,12})/?$")
+#: the vars a (re)load publishes, each only when its value changed
+_PUBLISHED = ("header", "child", "household", "team", "interventions", "goals", "evaluations", "contacts",
+              "timeline", "timeline_total", "targets", "candidates")
+
+
 class CaseFileState(rx.State):
     found: bool = False
     not_found: bool = False
@@ -36,7 +42,8 @@ class CaseFileState(rx.State):
     goals: list[dict[str, str]] = []
     evaluations: list[dict[str, str]] = []
     contacts: list[dict[str, str]] = []
-    timeline: list[dict[str, str]] = []
+    timeline: list[dict[str, str]] = []  # the newest ``_timeline_limit`` events
+    timeline_total: int = 0  # how many events the case has in all
     targets: list[dict[str, str]] = []
     message: str = ""
     errors: dict[str, str] = {}
@@ -52,6 +59,7 @@ class CaseFileState(rx.State):
 
     _case_id: int = 0
     _marker: str = ""
+    _timeline_limit: int = TIMELINE_PAGE
     _pending: dict = {}
     _watch_id: int = 0
     _watch_running: int = 0
@@ -71,11 +79,17 @@ class CaseFileState(rx.State):
     async def _actor(self) -> perm.Actor:
         return await (await self.get_state(SessionState))._actor()
 
+    def _set_if_changed(self, name: str, value: object) -> None:
+        # Reflex sends every assigned var in the delta, even when its value is unchanged
+        if getattr(self, name) != value:
+            setattr(self, name, value)
+
     def _publish(self, data: dict) -> None:
-        for key in ("header", "child", "household", "team", "interventions", "goals", "evaluations", "contacts",
-                    "timeline", "targets", "candidates"):
-            setattr(self, key, data[key])
-        self._marker, self.found, self.not_found = data["marker"], True, False
+        """Show a freshly read file; only the vars whose value changed go to the browser."""
+        for key in _PUBLISHED:
+            self._set_if_changed(key, data[key])
+        for key, value in (("_marker", data["marker"]), ("found", True), ("not_found", False)):
+            self._set_if_changed(key, value)
 
     def _gone(self) -> None:
         self.found, self.not_found, self.header, self._case_id = False, True, {}, 0
@@ -86,7 +100,7 @@ class CaseFileState(rx.State):
         except SessionExpired:
             return login_redirect(self.router.url.path)
         try:
-            self._publish(await run_db(calls.load_case_file, actor, self._case_id, audit_read))
+            self._publish(await run_db(calls.load_case_file, actor, self._case_id, audit_read, self._timeline_limit))
         except NotFoundOrForbidden:
             self._gone()
         return None
@@ -95,6 +109,7 @@ class CaseFileState(rx.State):
     async def load(self):
         self.message, self.errors, self.conflict_fields, self.conflict_kind, self._pending = "", {}, [], "", {}
         self._reset_edits()
+        self._timeline_limit = TIMELINE_PAGE
         match = _PATH.match(self.router.url.path or "")
         if match is None:
             self._gone()
@@ -105,6 +120,14 @@ class CaseFileState(rx.State):
             return redirect
         self._watch_id += 1
         return CaseFileState.watch(self._watch_id)
+
+    @rx.event
+    async def show_more_timeline(self):
+        """Show the next ``TIMELINE_PAGE`` events of the timeline (never more than ``MAX_ITEMS``)."""
+        if not self.found or len(self.timeline) >= min(self.timeline_total, MAX_ITEMS):
+            return None
+        self._timeline_limit = min(self._timeline_limit + TIMELINE_PAGE, MAX_ITEMS)
+        return await self._reload()
 
     async def _call(self, fn, *args):  # noqa: ANN001, ANN202
         """Run a write; returns (result, redirect). Errors land in ``errors``/``conflict_*``."""
@@ -270,11 +293,11 @@ class CaseFileState(rx.State):
 
 register_heavy(CaseFileState, _PATH.pattern, lambda: {
     "found": False, "header": {}, "child": {}, "household": [], "team": [], "interventions": [], "goals": [],
-    "evaluations": [], "contacts": [], "timeline": [], "targets": [], "candidates": [],
+    "evaluations": [], "contacts": [], "timeline": [], "timeline_total": 0, "targets": [], "candidates": [],
 })
 perm.register_handlers("CaseFileState", {
     "load": "case.read", "add_record": "case.edit", "start_edit": "case.edit", "cancel_edit": "case.edit",
     "save_edit": "case.edit", "keep_theirs": "case.edit", "reapply_mine": "case.edit", "move": "case.move",
     "end_member": "case.assign",
-    "watch": "case.read",
+    "watch": "case.read", "show_more_timeline": "case.read",
 })
