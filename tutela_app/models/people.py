@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, func, text
 from sqlmodel import Field
 
 from tutela_app.models.base import SQLModel, Timestamps, Versioned
@@ -23,7 +23,10 @@ class Person(Versioned, Timestamps, table=True):
             "codice_fiscale IS NOT NULL OR provisional_id IS NOT NULL", name="ck_person_identifier"
         ),
         CheckConstraint("sex IN ('M', 'F') OR sex IS NULL", name="ck_person_sex"),
-        Index("ix_person_name_birth", "tenant_id", "surname", "given_name", "birth_date"),
+        # Identity searches compare names case-insensitively (intake matches, person
+        # lookup): the index is on the lower-cased names so those are seeks, not scans.
+        Index("ix_person_name_birth_ci", "tenant_id", func.lower(text("surname")), func.lower(text("given_name")),
+              "birth_date"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
