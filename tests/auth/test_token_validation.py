@@ -62,29 +62,31 @@ def test_a_good_token_passes() -> None:
     assert check(sign(claims(aud=[CLIENT, "other"], azp=CLIENT)))["sub"] == "s-1"
 
 
+# Claims are built when the test runs, not at collection: a token collected minutes before
+# a long suite reaches this test would have expired and be refused for the wrong reason.
 @pytest.mark.parametrize(
-    ("payload", "reason"),
+    ("make_payload", "reason"),
     [
-        (claims(aud="someone-else"), "aud"),
-        (claims(aud=["someone-else", "another"]), "aud"),
-        (claims(aud=[CLIENT, "other"]), "azp"),  # several audiences, no azp
-        (claims(aud=[CLIENT, "other"], azp="other"), "azp"),
-        (claims(iss="https://evil.example.org"), "iss"),
-        (claims(iss=ISSUER + "/"), "iss"),
-        (claims(exp=int(time.time()) - 3600, iat=int(time.time()) - 4000), "exp"),
-        (claims(iat=int(time.time()) + 3600, exp=int(time.time()) + 7200), "iat"),
-        (claims(nonce="another-nonce"), "nonce"),
-        (claims(nonce=None), "nonce"),
-        (claims(exp=None), "exp"),
-        (claims(iat=None), "iat"),
-        (claims(iss=None), "iss"),
-        (claims(aud=None), "aud"),
-        (claims(sub=None), "sub"),
+        (lambda: claims(aud="someone-else"), "aud"),
+        (lambda: claims(aud=["someone-else", "another"]), "aud"),
+        (lambda: claims(aud=[CLIENT, "other"]), "azp"),  # several audiences, no azp
+        (lambda: claims(aud=[CLIENT, "other"], azp="other"), "azp"),
+        (lambda: claims(iss="https://evil.example.org"), "iss"),
+        (lambda: claims(iss=ISSUER + "/"), "iss"),
+        (lambda: claims(exp=int(time.time()) - 3600, iat=int(time.time()) - 4000), "exp"),
+        (lambda: claims(iat=int(time.time()) + 3600, exp=int(time.time()) + 7200), "iat"),
+        (lambda: claims(nonce="another-nonce"), "nonce"),
+        (lambda: claims(nonce=None), "nonce"),
+        (lambda: claims(exp=None), "exp"),
+        (lambda: claims(iat=None), "iat"),
+        (lambda: claims(iss=None), "iss"),
+        (lambda: claims(aud=None), "aud"),
+        (lambda: claims(sub=None), "sub"),
     ],
 )
-def test_bad_claims_are_refused(payload: dict, reason: str) -> None:
+def test_bad_claims_are_refused(make_payload, reason: str) -> None:  # noqa: ANN001
     with pytest.raises(OidcError) as info:
-        check(sign(payload))
+        check(sign(make_payload()))
     assert reason in info.value.reason
 
 
@@ -160,23 +162,23 @@ def test_good_logout_tokens_pass() -> None:
 
 
 @pytest.mark.parametrize(
-    "payload",
-    [
-        logout_claims(nonce="n"),
-        logout_claims(events=None),
-        logout_claims(events={"http://example.org/other": {}}),
-        logout_claims(events={BACKCHANNEL_EVENT: "yes"}),
-        logout_claims(sid=None, sub=None),
-        logout_claims(aud="other"),
-        logout_claims(iss="https://evil.example.org"),
-        logout_claims(iat=None),
-        logout_claims(iat=int(time.time()) - 7200, exp=None),
-        logout_claims(exp=int(time.time()) - 600),
+    "make_payload",
+    [  # built when the test runs (a token built at collection could have expired by then)
+        lambda: logout_claims(nonce="n"),
+        lambda: logout_claims(events=None),
+        lambda: logout_claims(events={"http://example.org/other": {}}),
+        lambda: logout_claims(events={BACKCHANNEL_EVENT: "yes"}),
+        lambda: logout_claims(sid=None, sub=None),
+        lambda: logout_claims(aud="other"),
+        lambda: logout_claims(iss="https://evil.example.org"),
+        lambda: logout_claims(iat=None),
+        lambda: logout_claims(iat=int(time.time()) - 7200, exp=None),
+        lambda: logout_claims(exp=int(time.time()) - 600),
     ],
 )
-def test_bad_logout_tokens_are_refused(payload: dict) -> None:
+def test_bad_logout_tokens_are_refused(make_payload) -> None:  # noqa: ANN001
     with pytest.raises(OidcError):
-        check_logout(sign(payload))
+        check_logout(sign(make_payload()))
 
 
 def test_logout_token_with_another_key_or_an_id_token_typ_is_refused() -> None:
