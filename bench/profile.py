@@ -51,7 +51,7 @@ def start(pid: int, seconds: float, out: Path) -> subprocess.Popen | None:
     exe = py_spy()
     if exe is None:
         return None
-    return subprocess.Popen([exe, "record", "--pid", str(pid), "-d", str(int(seconds) + 1), "-r", "25",  # noqa: S603
+    return subprocess.Popen([exe, "record", "--pid", str(pid), "-d", str(int(seconds) + 1), "-r", "100",  # noqa: S603
                              "--nonblocking", "--threads", "-f", "raw", "-o", str(out)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

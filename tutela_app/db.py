@@ -5,12 +5,27 @@ write transactions start with ``BEGIN IMMEDIATE`` so a read-then-write never fai
 "database is locked" half-way. PostgreSQL gets a bounded pool sized by the settings.
 Services are synchronous; async Reflex handlers call them through :func:`run_db`, which
 runs them in a worker thread so the event loop never blocks on the database.
+
+Two bounded thread pools per worker process (decision D13 in ``docs/decisions.md``):
+
+* interactive calls (``run_db``: session checks, page reads, saves; milliseconds each)
+  run on ``db_threads`` threads — one on SQLite. Python runs one thread at a time, and
+  SQLite's driver releases and retakes the interpreter lock around every row it steps,
+  so each extra thread turned into lock hand-offs instead of parallelism: opening a case
+  file cost 21 ms of CPU on one thread, 30 ms on two and 38 ms on six (measured on the
+  benchmark data set). PostgreSQL waits on the network instead, so it gets four.
+* heavy calls (``run_db_heavy``: dashboard aggregates, documents, exports; up to seconds)
+  run on their own two threads, so a slow report never queues the clicks of everyone
+  else behind it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -102,6 +117,38 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
             raise
 
 
+HEAVY_THREADS = 2
+
+
+def interactive_threads() -> int:
+    """Threads for interactive calls: the setting, else 1 on SQLite and 4 on PostgreSQL."""
+    settings = get_settings()
+    if settings.db_threads:
+        return settings.db_threads
+    return 1 if settings.database_url.startswith("sqlite") else 4
+
+
+@lru_cache(maxsize=1)
+def _interactive_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=interactive_threads(), thread_name_prefix="db")
+
+
+@lru_cache(maxsize=1)
+def _heavy_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=HEAVY_THREADS, thread_name_prefix="db-heavy")
+
+
+async def _in_pool(pool: ThreadPoolExecutor, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
+    call = functools.partial(contextvars.copy_context().run, fn, *args, **kwargs)
+    return await asyncio.get_running_loop().run_in_executor(pool, call)
+
+
 async def run_db(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """Run a blocking service call in a worker thread."""
-    return await asyncio.to_thread(fn, *args, **kwargs)
+    """Run a blocking service call of an interactive action (milliseconds) in a DB thread."""
+    return await _in_pool(_interactive_pool(), fn, *args, **kwargs)
+
+
+async def run_db_heavy(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run a call that may take seconds (aggregates over the whole data set, documents,
+    exports) on the heavy pool, away from the interactive one."""
+    return await _in_pool(_heavy_pool(), fn, *args, **kwargs)

@@ -48,8 +48,20 @@ def test_bench_smoke_run_writes_results(tmp_path: Path) -> None:
     for key in ("S0 echo", "S0 no-op", "S6 reconnect"):
         assert measured[key]["samples"] > 0 and measured[key]["p95_ms"] is not None
     assert measured["S0 no-op"]["ratio_to_noop_p95"] == 1.0
+    for row in measured.values():  # what a run costs the server, per action (the capacity numbers)
+        if row["scenario"] != "S6 reconnect":
+            assert row["server_cpu_ms_per_action"] >= 0 and row["client_cpu_ms_per_action"] >= 0, row
     if "S4 edit" in measured:  # correctness, not timing: every acknowledged save is in the database
         assert measured["S4 edit"]["lost_updates"] == 0
     meta = json.loads(output.with_suffix(".meta.json").read_text())
     assert meta["databases"]["sqlite"]["seed_version"]
     assert "S0 no-op" in proc.stdout  # the printed table
+    databases = sorted((tmp_path / "cache").glob("tiny-sqlite*.db"))
+    assert databases, list((tmp_path / "cache").iterdir())
+    board = subprocess.run(  # noqa: S603 - the per-filter board costs the README explains S2 with
+        [sys.executable, "-m", "bench.board"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300,
+        env={**env, "TUTELA_DATABASE_URL": f"sqlite:///{databases[0]}"}, check=False,
+    )
+    assert board.returncode == 0, board.stdout[-2000:] + board.stderr[-2000:]
+    lines = board.stdout.strip().splitlines()
+    assert lines[0].startswith("filter") and len(lines) == 1 + 8  # header + one row per S2 filter

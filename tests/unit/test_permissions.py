@@ -214,3 +214,17 @@ def test_case_visibility(cases: dict) -> None:
     }
     assert visible(who("e1", (), {"equipe"})) == {"other_tenant_e1"}
     assert visible(None) == set()
+
+
+def test_can_on_case_reads_the_equipe_only_when_the_right_depends_on_it() -> None:
+    calls: list[int] = []
+
+    def team() -> set[int]:
+        calls.append(1)
+        return {7}
+
+    coordinator = Actor(1, "c", None, {A: frozenset({perm.COORDINATORE})})
+    member = Actor(7, "m", None, {A: frozenset({perm.EQUIPE})})
+    assert perm.can_on_case(coordinator, "case.read", A, team) is True and calls == []
+    assert perm.can_on_case(member, "case.read", A, team) is True and calls == [1]
+    assert perm.can_on_case(Actor(8, "x", None, {A: frozenset({perm.EQUIPE})}), "case.read", A, team) is False

@@ -22,6 +22,7 @@ behind it enforces; a test fails when a public handler is missing from it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select
@@ -155,13 +156,15 @@ def case_visibility(actor: Actor | None, action: str, case_table, assignment_tab
     return or_(*clauses) if clauses else false()
 
 
-def can_on_case(actor: Actor | None, action: str, tenant_id: int, team_staff_ids: set[int]) -> bool:
-    """Object-level check for one case, given the staff ids of its current équipe."""
+def can_on_case(actor: Actor | None, action: str, tenant_id: int,
+                team_staff_ids: set[int] | Callable[[], set[int]]) -> bool:
+    """Object-level check for one case, given the staff ids of its current équipe (or a
+    function reading them: called only when the right depends on the équipe)."""
     if not can(actor, action, tenant_id):
         return False
     assert actor is not None
     if needs_assignment(actor, action, tenant_id):
-        return actor.staff_id in team_staff_ids
+        return actor.staff_id in (team_staff_ids() if callable(team_staff_ids) else team_staff_ids)
     return True
 
 

@@ -13,6 +13,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from tutela_app.auth.permissions import Actor
@@ -127,6 +128,49 @@ def actor_for_session(session: Session, row: AuthSession) -> Actor | None:
         roles_by_tenant={t: frozenset(r) for t, r in roles.items()},
         tenant_codes=codes,
         session_ref=row.id[:16],
+    )
+
+
+#: the session, its staff member and their grants in one statement, built once: every event
+#: of every user resolves its session, so the cheap path matters (see ``peek_actor``)
+_SESSION_AND_GRANTS = (
+    select(AuthSession.id, AuthSession.staff_id, AuthSession.ended_at, AuthSession.end_reason, AuthSession.expires_at,
+           AuthSession.last_seen_at, Staff.display_name, Staff.profession, Staff.active,
+           RoleGrant.tenant_id, RoleGrant.role, Tenant.code, Tenant.active.label("tenant_active"))
+    .join(Staff, Staff.id == AuthSession.staff_id)  # type: ignore[arg-type]
+    .outerjoin(RoleGrant, RoleGrant.staff_id == Staff.id)  # type: ignore[arg-type]
+    .outerjoin(Tenant, Tenant.id == RoleGrant.tenant_id)  # type: ignore[arg-type]
+    .where(AuthSession.id == bindparam("session_id"))
+)
+
+
+def peek_actor(session: Session, token: str | None) -> tuple[bool, Actor | None]:
+    """Resolve a session without writing: ``(True, actor or None)`` when that is the
+    answer, ``(False, None)`` when the session must be written first (its ``last_seen_at``
+    is due, or it has just timed out and must be ended): then use :func:`actor_from_cookie`
+    in a write transaction. Same rules as :func:`resolve_session` and :func:`actor_for_session`."""
+    if not token or len(token) > 200:
+        return True, None
+    rows = session.connection().execute(_SESSION_AND_GRANTS, {"session_id": hash_token(token)}).all()
+    if not rows:
+        return True, None
+    first, now = rows[0], utcnow()
+    reason = _is_live(first, now)  # type: ignore[arg-type]
+    if reason is not None:
+        return first.ended_at is not None, None
+    if now - first.last_seen_at >= TOUCH_INTERVAL:
+        return False, None
+    if not first.active:
+        return True, None
+    roles: dict[int, set[str]] = {}
+    codes: dict[int, str] = {}
+    for row in rows:
+        if row.tenant_id is not None and row.tenant_active:
+            roles.setdefault(row.tenant_id, set()).add(row.role)
+            codes[row.tenant_id] = row.code
+    return True, Actor(
+        staff_id=first.staff_id, display_name=first.display_name, profession=first.profession,
+        roles_by_tenant={t: frozenset(r) for t, r in roles.items()}, tenant_codes=codes, session_ref=first.id[:16],
     )
 
 

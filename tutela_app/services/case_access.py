@@ -79,7 +79,7 @@ def load_case(session: Session, actor: Actor | None, case_id: object, action: st
     case = session.get(Case, cid)
     if case is None or actor is None:
         raise NotFoundOrForbidden
-    if not perm.can_on_case(actor, action, case.tenant_id, team_staff_ids(session, case)):
+    if not perm.can_on_case(actor, action, case.tenant_id, lambda: team_staff_ids(session, case)):
         raise NotFoundOrForbidden
     return case
 

@@ -44,11 +44,14 @@ def candidates(session: Session, actor: Actor | None, case_id: object) -> list[d
     case = load_case(session, actor, case_id, "case.read")
     if not perm.can(actor, "case.assign", case.tenant_id):
         return []
-    rows = session.exec(select(Staff.id, Staff.display_name).where(
-        Staff.active.is_(True),  # type: ignore[attr-defined]
-        exists(select(RoleGrant.id).where(RoleGrant.staff_id == Staff.id, RoleGrant.tenant_id == case.tenant_id,
-                                          RoleGrant.role.in_(("equipe", "coordinatore")))),  # type: ignore[attr-defined]
-    ).order_by(Staff.display_name)).all()
+    # from the Comune's grants (ix_rolegrant_tenant_id) to their staff: a few rows, not every staff member
+    rows = session.exec(
+        select(Staff.id, Staff.display_name).distinct()
+        .join(RoleGrant, RoleGrant.staff_id == Staff.id)  # type: ignore[arg-type]
+        .where(RoleGrant.tenant_id == case.tenant_id, RoleGrant.role.in_(("equipe", "coordinatore")),  # type: ignore[attr-defined]
+               Staff.active.is_(True))  # type: ignore[attr-defined]
+        .order_by(Staff.display_name, Staff.id)
+    ).all()
     return [{"value": str(i), "label": n} for i, n in rows]
 
 

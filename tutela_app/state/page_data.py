@@ -17,7 +17,6 @@ from typing import Any
 
 import reflex as rx
 
-
 #: state class -> (paths where its data is shown, factory of the defaults to reset to)
 _HEAVY: dict[type[rx.State], tuple[re.Pattern[str], Callable[[], dict[str, Any]]]] = {}
 

@@ -14,7 +14,7 @@ from urllib.parse import quote
 import reflex as rx
 
 from tutela_app.auth import permissions as perm
-from tutela_app.auth.sessions import COOKIE_NAME, actor_from_cookie
+from tutela_app.auth.sessions import COOKIE_NAME, actor_from_cookie, peek_actor
 from tutela_app.db import read_session, run_db, write_session
 from tutela_app.routes import LOGIN, NOT_AUTHORISED, safe_next_path
 from tutela_app.state.page_data import release_other_pages
@@ -42,9 +42,9 @@ def _load_actor(token: str | None) -> perm.Actor | None:
     (once a minute) refresh or when the session has just timed out.
     """
     with read_session() as session:
-        actor = actor_from_cookie(session, token)
-        if not (session.dirty or session.new):
-            return actor
+        settled, actor = peek_actor(session, token)
+    if settled:
+        return actor
     with write_session() as session:
         return actor_from_cookie(session, token)
 

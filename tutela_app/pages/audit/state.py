@@ -10,7 +10,7 @@ import reflex as rx
 from tutela_app import routes
 from tutela_app.auth import permissions as perm
 from tutela_app.auth.permissions import NotFoundOrForbidden
-from tutela_app.db import run_db, write_session
+from tutela_app.db import run_db, run_db_heavy, write_session
 from tutela_app.services.audit_log import (
     PAGE_SIZE,
     AuditFilters,
@@ -197,7 +197,7 @@ class AuditLogState(rx.State):
             self.exporting = True
             raw = dict(self._filter_form)
         try:
-            data, count = await run_db(_export, actor, AuditFilters.parse(raw))
+            data, count = await run_db_heavy(_export, actor, AuditFilters.parse(raw))
         except NotFoundOrForbidden:
             async with self:
                 self.exporting, self.error = False, FORBIDDEN_MSG

@@ -8,7 +8,7 @@ import reflex as rx
 
 from tutela_app.auth import permissions as perm
 from tutela_app.auth.permissions import NotFoundOrForbidden
-from tutela_app.db import run_db
+from tutela_app.db import run_db, run_db_heavy
 from tutela_app.pages.court.base import NOT_FOUND, CourtBase, clean_form, short_id
 from tutela_app.pages.court.io import load_report_view, load_reports, tx
 from tutela_app.pages.court.state import CourtState
@@ -162,7 +162,7 @@ class ReportState(CourtBase):
         except SessionExpired:
             return login_redirect(self.router.url.path)
         try:
-            name, data = await run_db(tx, court_reports.export_report, actor, self.selected, audience, fmt)
+            name, data = await run_db_heavy(tx, court_reports.export_report, actor, self.selected, audience, fmt)
         except NotFoundOrForbidden:
             self.errors = {"_": NOT_FOUND}
             return None

@@ -3,7 +3,6 @@ with visible progress, and download archived reports."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import date
 from typing import Any
@@ -13,7 +12,7 @@ import reflex as rx
 from tutela_app import routes
 from tutela_app.auth import permissions as perm
 from tutela_app.auth.permissions import NotFoundOrForbidden
-from tutela_app.db import read_session, run_db, write_session
+from tutela_app.db import read_session, run_db, run_db_heavy, write_session
 from tutela_app.reports.service_report import render_service_report
 from tutela_app.services import service_reports as sr
 from tutela_app.state.session import SessionExpired, SessionState, login_redirect
@@ -125,9 +124,9 @@ class ServiceReportState(rx.State):
         try:
             report_id = await run_db(_start, actor, code, start, end)
             await self._step(25, "Calcolo degli indicatori del periodo e del periodo precedente…")
-            data = await run_db(_collect, actor, report_id)
+            data = await run_db_heavy(_collect, actor, report_id)
             await self._step(65, "Composizione del documento e dei grafici…")
-            pdf = await asyncio.to_thread(render_service_report, data)
+            pdf = await run_db_heavy(render_service_report, data)
             await self._step(90, "Archiviazione della relazione…")
             await run_db(_archive, actor, report_id, pdf)
         except sr.ReportInputError as exc:
@@ -161,7 +160,7 @@ class ServiceReportState(rx.State):
         except SessionExpired:
             return login_redirect(routes.DASHBOARDS)
         try:
-            name, pdf = await run_db(_read, actor, int(report_id))
+            name, pdf = await run_db_heavy(_read, actor, int(report_id))
         except NotFoundOrForbidden:
             self.r_error = "Relazione non trovata o non accessibile."
             return None

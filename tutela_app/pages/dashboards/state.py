@@ -14,7 +14,7 @@ from tutela_app.auth import permissions as perm
 from tutela_app.auth.permissions import NotFoundOrForbidden
 from tutela_app.charts.figures import build_figure
 from tutela_app.charts.model import MetricTable, format_cell
-from tutela_app.db import read_session, run_db, write_session
+from tutela_app.db import read_session, run_db, run_db_heavy, write_session
 from tutela_app.services.metrics import METRIC_KEYS, allowed_comuni, cached_dashboard
 from tutela_app.services.metrics_export import export_metric_csv
 from tutela_app.services.metrics_filters import (
@@ -126,7 +126,7 @@ class DashboardState(rx.State):
         except SessionExpired:
             return login_redirect(routes.DASHBOARDS)
         try:
-            comuni, view = await run_db(_load, actor, flt)
+            comuni, view = await run_db_heavy(_load, actor, flt)
         except NotFoundOrForbidden:
             self.error, self.loaded = FORBIDDEN_MSG, False
             self.visible = {key: False for key in METRIC_KEYS}
@@ -220,7 +220,7 @@ class DashboardState(rx.State):
         except SessionExpired:
             return login_redirect(routes.DASHBOARDS)
         try:
-            name, text = await run_db(_export, actor, self._filter, key)
+            name, text = await run_db_heavy(_export, actor, self._filter, key)
         except NotFoundOrForbidden:
             self.error = "Esportazione non disponibile per questo grafico."
             return None

@@ -11,7 +11,7 @@ import reflex as rx
 from tutela_app import routes
 from tutela_app.auth import permissions as perm
 from tutela_app.auth.permissions import NotFoundOrForbidden
-from tutela_app.db import run_db
+from tutela_app.db import run_db, run_db_heavy
 from tutela_app.domain.intake_values import parse_date
 from tutela_app.pages.intake.wizard_io import in_transaction
 from tutela_app.services import intake, intake_documents, intake_lists, referrals
@@ -122,7 +122,7 @@ class IntakeDeskState(rx.State):
         aid = _digits(accesso_id)
         try:
             actor = await self._actor()
-            data, name = await run_db(in_transaction, intake_documents.scheda_pdf, actor, aid)
+            data, name = await run_db_heavy(in_transaction, intake_documents.scheda_pdf, actor, aid)
         except SessionExpired:
             return login_redirect(routes.INTAKE)
         except NotFoundOrForbidden:
@@ -135,7 +135,7 @@ class IntakeDeskState(rx.State):
         rid = _digits(referral_id)
         try:
             actor = await self._actor()
-            data, name = await run_db(in_transaction, intake_documents.letter_pdf, actor, rid)
+            data, name = await run_db_heavy(in_transaction, intake_documents.letter_pdf, actor, rid)
         except SessionExpired:
             return login_redirect(routes.INTAKE)
         except NotFoundOrForbidden:

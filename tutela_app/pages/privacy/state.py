@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from tutela_app import routes
 from tutela_app.auth import permissions as perm
 from tutela_app.auth.permissions import NotFoundOrForbidden
-from tutela_app.db import run_db
+from tutela_app.db import run_db, run_db_heavy
 from tutela_app.pages.privacy import io
 from tutela_app.services.case_access import EditConflict, InvalidInput
 from tutela_app.services.privacy import MAX_RETENTION_YEARS, MIN_RETENTION_YEARS
@@ -154,7 +154,7 @@ class PrivacyState(rx.State):
         except SessionExpired:
             return login_redirect(routes.ADMIN_PRIVACY)
         try:
-            report = await run_db(io.dry_run, actor, tenant_id)
+            report = await run_db_heavy(io.dry_run, actor, tenant_id)
         except NotFoundOrForbidden:
             self.error = NOT_FOUND
             return None
@@ -181,7 +181,7 @@ class PrivacyState(rx.State):
         except SessionExpired:
             return login_redirect(routes.ADMIN_PRIVACY)
         try:
-            pid, document = await run_db(io.export, actor, form["tenant_id"], form["person_id"], form["codice_fiscale"])
+            pid, document = await run_db_heavy(io.export, actor, form["tenant_id"], form["person_id"], form["codice_fiscale"])
         except InvalidInput as exc:
             self.export_errors = dict(exc.errors)
             return None
