@@ -148,7 +148,21 @@ async def run_db(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     return await _in_pool(_interactive_pool(), fn, *args, **kwargs)
 
 
+_heavy_in_flight = 0
+
+
 async def run_db_heavy(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Run a call that may take seconds (aggregates over the whole data set, documents,
     exports) on the heavy pool, away from the interactive one."""
-    return await _in_pool(_heavy_pool(), fn, *args, **kwargs)
+    global _heavy_in_flight  # noqa: PLW0603 - one event loop per worker process
+    _heavy_in_flight += 1
+    try:
+        return await _in_pool(_heavy_pool(), fn, *args, **kwargs)
+    finally:
+        _heavy_in_flight -= 1
+
+
+def heavy_pool_idle(own: int = 0) -> bool:
+    """No heavy call running or queued in this process besides the caller's ``own``
+    (optional work may start, or go on)."""
+    return _heavy_in_flight <= own

@@ -185,3 +185,16 @@ async def test_saving_an_edit_does_not_resend_the_whole_file(world: World) -> No
     # the form's own vars change too; of the file's data only the header does
     assert page.dirty_vars & set(_PUBLISHED) == {"header"}
     assert {"message", "edit_summary"} <= page.dirty_vars
+
+
+async def test_candidates_come_with_the_page_load_and_survive_refreshes(world: World) -> None:
+    page = _file(world.coord.staff_id, world.cases["mine"])
+    await page.load()
+    names = {c["label"] for c in page.candidates}
+    assert {"Giulia Bianchi", "Luca Verdi", "Sara Rossi", "Franco Ferrari"} <= names and "Olga Neri" not in names
+    await page._reload()  # a live refresh or a save: candidates are kept, not read again
+    assert {c["label"] for c in page.candidates} == names
+    await release_other_pages(page, "/casi")  # leaving the page drops them; opening it again reads them
+    assert page.candidates == []
+    await page.load()
+    assert {c["label"] for c in page.candidates} == names

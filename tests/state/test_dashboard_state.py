@@ -149,3 +149,34 @@ async def test_csv_export_refuses_unknown_charts_and_exports_a_real_one(engine_s
     await nobody.load()
     assert nobody.error == FORBIDDEN_MSG and not nobody.loaded
     assert await nobody.export_csv("casi_per_fase") is None
+
+
+def test_neighbours_are_the_other_presets_and_services_one_click_away() -> None:
+    from tutela_app.pages.dashboards.state import neighbours
+    from tutela_app.services.metrics_filters import DashboardFilter, preset_period
+
+    today = date(2026, 12, 1)
+    current = DashboardFilter(*preset_period("12m", today), "demo", "tm")
+    near = neighbours(current, today)
+    assert current not in near and len(near) == len(set(near)) == 4
+    assert {(n.date_from, n.date_to) for n in near if n.service == "tm"} == {
+        preset_period("anno", today), preset_period("anno_prec", today)}
+    assert {n.service for n in near if (n.date_from, n.date_to) == preset_period("12m", today)} == {"tutti", "seg"}
+    assert all(n.comune == "demo" for n in near)
+
+
+async def test_opening_the_dashboards_prefetches_the_next_clicks_into_the_shared_cache(engine_seeded) -> None:  # noqa: ANN001
+    import asyncio
+
+    from tutela_app.pages.dashboards import state as dashboard_state
+    from tutela_app.services import metrics
+
+    metrics._RESULTS.clear()  # noqa: SLF001
+    dash = _dash(engine_seeded, "admin")
+    await dash.load()
+    await asyncio.gather(*list(dashboard_state._prefetches))  # noqa: SLF001
+    computed = metrics._RESULTS.misses  # noqa: SLF001
+    assert computed == 1 + 4  # the page's own filter and its four neighbours
+    await dash.set_preset("anno_prec")
+    assert dash.f_preset == "anno_prec" and dash.visible["casi_per_fase"]
+    assert metrics._RESULTS.misses == computed  # answered from the prefetched entry  # noqa: SLF001

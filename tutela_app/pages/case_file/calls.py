@@ -52,13 +52,17 @@ def clean_form(form_data: object, fields: tuple[str, ...]) -> dict[str, str] | N
     return values
 
 
-def load_case_file(actor: Actor, case_id: int, audit_read: bool, timeline_limit: int = TIMELINE_PAGE) -> dict:
+def load_case_file(actor: Actor, case_id: int, audit_read: bool, timeline_limit: int = TIMELINE_PAGE,
+                   *, with_candidates: bool = True) -> dict:
     """Read in a read-only transaction (no write lock while the file is assembled), then
-    append the read audit event in its own short write transaction."""
+    append the read audit event in its own short write transaction.
+
+    ``with_candidates=False`` (refreshes of an open file) leaves out the staff who may join
+    the équipe: they depend on the Comune's grants, not on the case."""
     with read_session() as session:
         data = read_case_file(session, actor, case_id, audit_read=False, timeline_limit=timeline_limit)
-        # only who may assign gets candidates (the service returns [] to everybody else)
-        data["candidates"] = case_team.candidates(session, actor, case_id) if data["header"]["can_assign"] else []
+        if with_candidates:  # only who may assign gets candidates (the service returns [] to everybody else)
+            data["candidates"] = case_team.candidates(session, actor, case_id) if data["header"]["can_assign"] else []
     if audit_read:
         with write_session() as session:
             record_case_read(session, actor, case_id)

@@ -87,7 +87,8 @@ class CaseFileState(rx.State):
     def _publish(self, data: dict) -> None:
         """Show a freshly read file; only the vars whose value changed go to the browser."""
         for key in _PUBLISHED:
-            self._set_if_changed(key, data[key])
+            if key in data:  # a refresh leaves out what cannot have changed (candidates)
+                self._set_if_changed(key, data[key])
         for key, value in (("_marker", data["marker"]), ("found", True), ("not_found", False)):
             self._set_if_changed(key, value)
 
@@ -100,7 +101,8 @@ class CaseFileState(rx.State):
         except SessionExpired:
             return login_redirect(self.router.url.path)
         try:
-            self._publish(await run_db(calls.load_case_file, actor, self._case_id, audit_read, self._timeline_limit))
+            self._publish(await run_db(calls.load_case_file, actor, self._case_id, audit_read, self._timeline_limit,
+                                       with_candidates=audit_read))
         except NotFoundOrForbidden:
             self._gone()
         return None
