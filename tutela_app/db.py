@@ -13,7 +13,9 @@ Two bounded thread pools per worker process (decision D13 in ``docs/decisions.md
   SQLite's driver releases and retakes the interpreter lock around every row it steps,
   so each extra thread turned into lock hand-offs instead of parallelism: opening a case
   file cost 21 ms of CPU on one thread, 30 ms on two and 38 ms on six (measured on the
-  benchmark data set). PostgreSQL waits on the network instead, so it gets four.
+  benchmark data set). PostgreSQL waits on the network, so a second thread pays off
+  there, a third no longer: at 50 users a case-file open had p95 3.3 s with four
+  threads, 2.4 s with one and 1.0 s with two (PostgreSQL on the same two cores).
 * heavy calls (``run_db_heavy``: dashboard aggregates, documents, exports; up to seconds)
   run on their own two threads, so a slow report never queues the clicks of everyone
   else behind it.
@@ -121,11 +123,11 @@ HEAVY_THREADS = 2
 
 
 def interactive_threads() -> int:
-    """Threads for interactive calls: the setting, else 1 on SQLite and 4 on PostgreSQL."""
+    """Threads for interactive calls: the setting, else 1 on SQLite and 2 on PostgreSQL."""
     settings = get_settings()
     if settings.db_threads:
         return settings.db_threads
-    return 1 if settings.database_url.startswith("sqlite") else 4
+    return 1 if settings.database_url.startswith("sqlite") else 2
 
 
 @lru_cache(maxsize=1)

@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(default=None, validation_alias=AliasChoices("TUTELA_REDIS_URL", "REFLEX_REDIS_URL"))
     workers: int = 1
     #: Threads per worker process for interactive database calls (``db.run_db``). Unset:
-    #: 1 on SQLite, 4 on PostgreSQL (see ``db.interactive_threads``).
+    #: 1 on SQLite, 2 on PostgreSQL (see ``db.interactive_threads``).
     db_threads: int | None = Field(default=None, ge=1, le=32)
 
     oidc_issuer: str | None = None
