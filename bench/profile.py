@@ -14,6 +14,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from bench.server import descendants, process_table
+
 INTERESTING = ("tutela_app/", "reflex", "plotly", "pickle", "sqlalchemy", "json", "socketio")
 #: frames every sample of the worker carries (process start-up, the event loop itself)
 BORING = ("reflex/__main__.py", "reflex/reflex.py", "utils/exec.py", "base_events.py", "events.py")
@@ -29,21 +31,8 @@ def py_spy() -> str | None:
 
 def worker_pid(server_pid: int) -> int | None:
     """The granian worker: the descendant of the ``reflex run`` process using most CPU."""
-    children: dict[int, list[int]] = {}
-    cpu: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pid = int(stat.parent.name)
-        children.setdefault(int(fields[1]), []).append(pid)
-        cpu[pid] = int(fields[11]) + int(fields[12])
-    found, todo = [], list(children.get(server_pid, []))
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo += children.get(pid, [])
+    children, cpu = process_table()
+    found = descendants(server_pid, children)
     return max(found, key=lambda p: cpu.get(p, 0)) if found else None
 
 

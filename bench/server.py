@@ -35,9 +35,8 @@ def start_app(database_url: str, run_dir: Path, app_dir: Path, log=print) -> App
     return server
 
 
-def tree_cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of process ``pid`` and all its descendants (Linux /proc):
-    the app's Granian worker and, in a single-port run, nothing else of weight."""
+def process_table() -> tuple[dict[int, list[int]], dict[int, int]]:
+    """(children per pid, user + system clock ticks per pid) of every process (Linux /proc)."""
     children: dict[int, list[int]] = {}
     cpu: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -48,12 +47,23 @@ def tree_cpu_seconds(pid: int) -> float:
         proc = int(stat.parent.name)
         children.setdefault(int(fields[1]), []).append(proc)
         cpu[proc] = int(fields[11]) + int(fields[12])
-    total, todo = 0, [pid]
+    return children, cpu
+
+
+def descendants(pid: int, children: dict[int, list[int]]) -> list[int]:
+    found, todo = [], list(children.get(pid, []))
     while todo:
         proc = todo.pop()
-        total += cpu.get(proc, 0)
+        found.append(proc)
         todo += children.get(proc, [])
-    return total / os.sysconf("SC_CLK_TCK")
+    return found
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` and all its descendants: the app's
+    Granian worker and, in a single-port run, nothing else of weight."""
+    children, cpu = process_table()
+    return sum(cpu.get(p, 0) for p in [pid, *descendants(pid, children)]) / os.sysconf("SC_CLK_TCK")
 
 
 def count_locked(server: AppServer, since: int = 0) -> int:

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import pytest
 from reflex.istate.data import RouterData
-from reflex.state import State
 from sqlmodel import select
 
+from tests.support.root_state import root_for
 from tests.unit.case_factory import World, build_world
 from tutela_app.auth import permissions as perm
-from tutela_app.auth.sessions import COOKIE_NAME, create_session
 from tutela_app.db import read_session, write_session
 from tutela_app.models import Case, Intervention
 from tutela_app.pages.board.state import BoardState
@@ -26,15 +25,7 @@ def world(engine) -> World:  # noqa: ANN001
         return build_world(session)
 
 
-def _root(staff_id: int, path: str) -> State:
-    with write_session() as s:
-        token = create_session(s, staff_id, "urn:test", None, None)
-    root = State(_reflex_internal_init=True)
-    root.router = RouterData.from_router_data({
-        "headers": {"cookie": f"{COOKIE_NAME}={token}", "origin": "http://localhost:3000"},
-        "asPath": path, "pathname": path,
-    })
-    return root
+_root = root_for
 
 
 def _board(staff_id: int) -> BoardState:

@@ -9,11 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from reflex.istate.data import RouterData
-from reflex.state import State
 
+from tests.support.root_state import root_for
 from tests.unit.case_factory import World, build_world
-from tutela_app.auth.sessions import COOKIE_NAME, create_session
 from tutela_app.db import read_session, write_session
 from tutela_app.models import Case, DiaryEntry
 from tutela_app.pages.case_file.state import _PUBLISHED, CaseFileState
@@ -35,15 +33,7 @@ def world(engine) -> World:  # noqa: ANN001
         return build_world(session)
 
 
-def _root(staff_id: int, path: str) -> State:
-    with write_session() as s:
-        token = create_session(s, staff_id, "urn:test", None, None)
-    root = State(_reflex_internal_init=True)
-    root.router = RouterData.from_router_data({
-        "headers": {"cookie": f"{COOKIE_NAME}={token}", "origin": "http://localhost:3000"},
-        "asPath": path, "pathname": path,
-    })
-    return root
+_root = root_for
 
 
 def _file(staff_id: int, case_id: int) -> CaseFileState:

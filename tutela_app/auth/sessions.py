@@ -107,6 +107,23 @@ def end_sessions_for_idp_session(session: Session, issuer: str, sub_staff_id: in
     return len(rows)
 
 
+def _actor(staff_id: int, display_name: str, profession: str | None, grants, session_id: str) -> Actor:  # noqa: ANN001
+    """The actor from their ``(tenant_id, role, tenant_code)`` grants in active Comuni."""
+    roles: dict[int, set[str]] = {}
+    codes: dict[int, str] = {}
+    for tenant_id, role, code in grants:
+        roles.setdefault(tenant_id, set()).add(role)
+        codes[tenant_id] = code
+    return Actor(
+        staff_id=staff_id,
+        display_name=display_name,
+        profession=profession,
+        roles_by_tenant={t: frozenset(r) for t, r in roles.items()},
+        tenant_codes=codes,
+        session_ref=session_id[:16],
+    )
+
+
 def actor_for_session(session: Session, row: AuthSession) -> Actor | None:
     staff = session.get(Staff, row.staff_id)
     if staff is None or not staff.active:
@@ -116,19 +133,7 @@ def actor_for_session(session: Session, row: AuthSession) -> Actor | None:
         .join(Tenant, Tenant.id == RoleGrant.tenant_id)
         .where(RoleGrant.staff_id == staff.id, Tenant.active.is_(True))
     ).all()
-    roles: dict[int, set[str]] = {}
-    codes: dict[int, str] = {}
-    for tenant_id, role, code in grants:
-        roles.setdefault(tenant_id, set()).add(role)
-        codes[tenant_id] = code
-    return Actor(
-        staff_id=staff.id,
-        display_name=staff.display_name,
-        profession=staff.profession,
-        roles_by_tenant={t: frozenset(r) for t, r in roles.items()},
-        tenant_codes=codes,
-        session_ref=row.id[:16],
-    )
+    return _actor(staff.id, staff.display_name, staff.profession, grants, row.id)  # type: ignore[arg-type]
 
 
 #: the session, its staff member and their grants in one statement, built once: every event
@@ -162,16 +167,8 @@ def peek_actor(session: Session, token: str | None) -> tuple[bool, Actor | None]
         return False, None
     if not first.active:
         return True, None
-    roles: dict[int, set[str]] = {}
-    codes: dict[int, str] = {}
-    for row in rows:
-        if row.tenant_id is not None and row.tenant_active:
-            roles.setdefault(row.tenant_id, set()).add(row.role)
-            codes[row.tenant_id] = row.code
-    return True, Actor(
-        staff_id=first.staff_id, display_name=first.display_name, profession=first.profession,
-        roles_by_tenant={t: frozenset(r) for t, r in roles.items()}, tenant_codes=codes, session_ref=first.id[:16],
-    )
+    grants = [(r.tenant_id, r.role, r.code) for r in rows if r.tenant_id is not None and r.tenant_active]
+    return True, _actor(first.staff_id, first.display_name, first.profession, grants, first.id)
 
 
 def actor_from_cookie(session: Session, token: str | None) -> Actor | None:

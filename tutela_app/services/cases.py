@@ -165,11 +165,6 @@ def shared_board_page(session: Session, actor: Actor | None, filters: BoardFilte
     return _SHARED_PAGES.get_or_compute(key, lambda: board_page(session, actor, filters, limits, audit_read=False))
 
 
-def shared_page_stats() -> tuple[int, int]:
-    """(hits, misses) of the shared board pages since start: for benchmarks and tests."""
-    return _SHARED_PAGES.hits, _SHARED_PAGES.misses
-
-
 def record_board_read(session: Session, actor: Actor | None, tenant_ids: list[int], service: str) -> None:
     """Audit a board load: one ``read`` of ``case_board`` per Comune whose cards were shown.
 
